@@ -1,0 +1,63 @@
+import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../../db/client.js';
+import { domainEvents, eventCounter } from '../../db/schema/index.js';
+import { DomainEvent, roomsFor, type LoggedEvent } from '../contracts/domain-events.js';
+
+/**
+ * Appends a batch's events with numbers in commit order. Call it last in the transaction:
+ * the counter row stays locked until commit, so the next batch gets higher numbers AND commits
+ * after this one. A reader asking for "after N" can therefore never miss an event that commits
+ * later with a smaller number.
+ */
+export async function appendEvents(tx: Tx, events: DomainEvent[]): Promise<LoggedEvent[]> {
+  if (events.length === 0) return [];
+  for (const e of events) DomainEvent.parse(e);
+  const [counter] = await tx.update(eventCounter)
+    .set({ lastSeq: sql`${eventCounter.lastSeq} + ${events.length}` })
+    .where(eq(eventCounter.id, 1))
+    .returning({ lastSeq: eventCounter.lastSeq });
+  if (!counter) throw new Error('event_counter row missing: migrations not applied');
+  const first = counter.lastSeq - events.length + 1;
+  const rows = events.map((e, i) => ({
+    seq: first + i,
+    type: e.type,
+    payload: e.data as Record<string, unknown>,
+    rooms: roomsFor(e),
+  }));
+  const inserted = await tx.insert(domainEvents).values(rows)
+    .returning({ seq: domainEvents.seq, committedAt: domainEvents.committedAt });
+  return events.map((e, i) => ({
+    ...e,
+    seq: rows[i]!.seq,
+    rooms: rows[i]!.rooms,
+    committedAt: (inserted[i]?.committedAt ?? new Date()).toISOString(),
+  }));
+}
+
+/** Events after `afterSeq`, oldest first (replay for a reconnecting console). */
+export async function readEventsAfter(db: DbOrTx, afterSeq: number, limit = 1000): Promise<LoggedEvent[]> {
+  const rows = await db.select().from(domainEvents)
+    .where(gt(domainEvents.seq, afterSeq))
+    .orderBy(asc(domainEvents.seq))
+    .limit(limit);
+  return rows.map((r) => ({
+    ...DomainEvent.parse({ type: r.type, data: r.payload }),
+    seq: r.seq,
+    rooms: r.rooms,
+    committedAt: r.committedAt.toISOString(),
+  }));
+}
+
+export async function lastEventSeq(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ lastSeq: eventCounter.lastSeq }).from(eventCounter).where(eq(eventCounter.id, 1));
+  return row?.lastSeq ?? 0;
+}
+
+/** Retention: drop events older than `before`, never the newest one (keeps "last seq" answerable). */
+export async function pruneEvents(db: DbOrTx, before: Date): Promise<number> {
+  const last = await lastEventSeq(db);
+  const deleted = await db.delete(domainEvents)
+    .where(and(lt(domainEvents.committedAt, before), lt(domainEvents.seq, last)))
+    .returning({ seq: domainEvents.seq });
+  return deleted.length;
+}

@@ -1,0 +1,131 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
+import { assets, contacts, contracts, customers, devices, productModels, sites } from '../../db/schema/index.js';
+import type { IntakeEvent } from '../contracts/intake-event.js';
+import type { SlaTable, WarrantyVerdict } from '../contracts/model.js';
+import { BadRequest } from '../platform/errors.js';
+import { decideWarranty, isoDay } from './warranty.js';
+
+export interface IdentifiedAsset {
+  id: string;
+  serialNumber: string;
+  customerId: string;
+  modelCode: string;
+  siteRegion: string | null;
+}
+
+export interface Identity {
+  contactId: string | null;
+  customerId: string | null;
+  asset: IdentifiedAsset | null;
+  contract: { id: string; sla: SlaTable } | null;
+  warranty: WarrantyVerdict;
+  region: string | null;
+  /** what the sender named but the install base does not know */
+  unknownSerial: string | null;
+}
+
+/** Digits with a leading +, so "+49 (30) 123-45" and "+493012345" are one caller. */
+export function normalizePhone(raw: string): string {
+  const digits = raw.replace(/[^\d]/g, '');
+  return raw.trim().startsWith('+') || raw.trim().startsWith('00') ? `+${digits.replace(/^00/, '')}` : digits;
+}
+
+/**
+ * Finds who and what an intake event is about: the unit (by id, serial or device), its
+ * customer, contract and warranty, and the contact (by id, email or phone; created when new).
+ * An agent's intake is strict (an unknown serial is an error he can fix at once); mail and
+ * forms keep what the customer wrote and let an agent link it later.
+ */
+export async function identify(tx: Tx, ev: IntakeEvent): Promise<Identity> {
+  const isStrict = ev.actor.type === 'user' || ev.actor.type === 'api_key';
+  const asset = await findAsset(tx, ev, isStrict);
+  if (isStrict && asset && ev.customerId && asset.customerId !== ev.customerId) {
+    throw new BadRequest('the unit belongs to another customer', { assetId: 'belongs to another customer' });
+  }
+  if (isStrict && ev.customerId && !asset) {
+    const [c] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, ev.customerId));
+    if (!c) throw new BadRequest('unknown customer', { customerId: 'no such customer' });
+  }
+  const contact = await findOrCreateContact(tx, ev, ev.customerId ?? asset?.customerId ?? null, isStrict);
+  const customerId = ev.customerId ?? asset?.customerId ?? contact?.customerId ?? null;
+
+  let contract: Identity['contract'] = null;
+  let warranty: WarrantyVerdict = 'unknown';
+  let region: string | null = asset?.siteRegion ?? null;
+  if (asset) {
+    const [row] = await tx.select({
+      warrantyUntil: assets.warrantyUntil,
+      contract: { id: contracts.id, validFrom: contracts.validFrom, validUntil: contracts.validUntil, coverage: contracts.coverage, sla: contracts.sla },
+    }).from(assets).leftJoin(contracts, eq(contracts.id, assets.contractId)).where(eq(assets.id, asset.id));
+    const day = isoDay(ev.receivedAt);
+    warranty = decideWarranty({ warrantyUntil: row?.warrantyUntil ?? null, contract: row?.contract ?? null }, day);
+    const c = row?.contract;
+    if (c && c.validFrom <= day && day <= c.validUntil) contract = { id: c.id, sla: c.sla };
+  }
+  if (!region && customerId) {
+    const [c] = await tx.select({ region: customers.region }).from(customers).where(eq(customers.id, customerId));
+    region = c?.region ?? null;
+  }
+  const unknownSerial = !asset && ev.serialNumber ? ev.serialNumber : null;
+  return { contactId: contact?.id ?? null, customerId, asset, contract, warranty, region, unknownSerial };
+}
+
+async function findAsset(tx: Tx, ev: IntakeEvent, isStrict: boolean): Promise<IdentifiedAsset | null> {
+  const select = () => tx.select({
+    id: assets.id, serialNumber: assets.serialNumber, customerId: assets.customerId,
+    modelCode: productModels.code, siteRegion: sites.region,
+  }).from(assets)
+    .innerJoin(productModels, eq(productModels.id, assets.modelId))
+    .leftJoin(sites, eq(sites.id, assets.siteId));
+  if (ev.assetId) {
+    const [a] = await select().where(eq(assets.id, ev.assetId));
+    if (!a) throw new BadRequest('unknown asset', { assetId: 'no such asset' });
+    return a;
+  }
+  if (ev.deviceId) {
+    const [a] = await select().innerJoin(devices, eq(devices.assetId, assets.id))
+      .where(and(eq(devices.id, ev.deviceId), sql`${devices.revokedAt} is null`));
+    if (a) return a;
+  }
+  if (ev.serialNumber) {
+    const [a] = await select().where(sql`upper(${assets.serialNumber}) = upper(${ev.serialNumber})`);
+    if (!a && isStrict) {
+      throw new BadRequest('no unit with this serial number in the install base', { serialNumber: 'not in the install base' });
+    }
+    return a ?? null;
+  }
+  return null;
+}
+
+async function findOrCreateContact(tx: Tx, ev: IntakeEvent, customerId: string | null, isStrict: boolean) {
+  const cols = { id: contacts.id, customerId: contacts.customerId };
+  if (ev.contactId) {
+    const [c] = await tx.select(cols).from(contacts).where(eq(contacts.id, ev.contactId));
+    if (!c) throw new BadRequest('unknown contact', { contactId: 'no such contact' });
+    return c;
+  }
+  const hint = ev.contact;
+  if (!hint) return null;
+  if (hint.email) {
+    const byEmail = () => tx.select(cols).from(contacts).where(sql`lower(${contacts.email}) = lower(${hint.email})`);
+    const [found] = await byEmail();
+    if (found) return found;
+    // The unique index on lower(email) settles a race with another hub; re-read on conflict.
+    await tx.insert(contacts).values({
+      customerId, name: hint.name ?? hint.email.split('@')[0] ?? hint.email, email: hint.email,
+      phone: hint.phone ? normalizePhone(hint.phone) : null,
+    }).onConflictDoNothing();
+    const [created] = await byEmail();
+    return created ?? null;
+  }
+  if (hint.phone) {
+    const phone = normalizePhone(hint.phone);
+    const [found] = await tx.select(cols).from(contacts).where(eq(contacts.phone, phone)).limit(1);
+    if (found) return found;
+    if (!hint.name && !isStrict) return null;
+    const [created] = await tx.insert(contacts).values({ customerId, name: hint.name ?? phone, phone }).returning(cols);
+    return created ?? null;
+  }
+  return null;
+}

@@ -1,0 +1,151 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
+import {
+  auditLog, intakeReceipts, requestCategories, routingRules, serviceRequests, teams, timelineEntries,
+} from '../../db/schema/index.js';
+import type { DomainEvent } from '../contracts/domain-events.js';
+import type { IntakeEvent, IntakeResult } from '../contracts/intake-event.js';
+import { formatRequestNumber, type Priority } from '../contracts/model.js';
+import { decideDedup } from '../dedup/match-request.js';
+import { identify, type Identity } from '../identify/identify.js';
+import { BadRequest, Conflict } from '../platform/errors.js';
+import { checkCustomFields } from '../requests/custom-fields.js';
+import { toRequestSummary, toTimelineView } from '../requests/summary.js';
+import { routeRequest } from '../routing/route.js';
+import { ALWAYS_OPEN, DEFAULT_SLA, dueTimes } from '../sla/business-hours.js';
+import { TimerService, type TimerRef } from '../timers/timers.js';
+
+const CLOSED = ['resolved', 'closed', 'closed_unresolved'] as const;
+
+/** One intake event's effects, inside the batch's transaction (the caller wraps it in a savepoint). */
+/** What one event leaves for after commit: domain events to number and publish, timers to arm. */
+export interface Effects {
+  events: DomainEvent[];
+  timers: TimerRef[];
+}
+
+export async function processIntakeEvent(tx: Tx, ev: IntakeEvent, fx: Effects): Promise<IntakeResult> {
+  const { events } = fx;
+  if (ev.sourceKey) {
+    const [receipt] = await tx.insert(intakeReceipts)
+      .values({ channel: ev.channel, sourceKey: ev.sourceKey, outcome: 'pending', receivedAt: ev.receivedAt })
+      .onConflictDoNothing()
+      .returning({ id: intakeReceipts.id });
+    if (!receipt) return duplicateOf(tx, ev);
+  }
+  const who = await identify(tx, ev);
+  const openForAsset = who.asset && !ev.attachToRequestId ? await lockAndFindOpen(tx, who.asset.id) : [];
+  const decision = decideDedup({
+    channel: ev.channel, attachToRequestId: ev.attachToRequestId ?? null, isForcedNew: ev.isForcedNew, openForAsset,
+  });
+  const result = decision.kind === 'attach'
+    ? await attach(tx, ev, who, decision.requestId, decision.reason, events)
+    : await create(tx, ev, who, fx);
+  if (ev.sourceKey) {
+    await tx.update(intakeReceipts).set({ requestId: result.requestId, outcome: result.kind })
+      .where(and(eq(intakeReceipts.channel, ev.channel), eq(intakeReceipts.sourceKey, ev.sourceKey)));
+  }
+  if (ev.actor.type === 'user' || ev.actor.type === 'api_key') {
+    await tx.insert(auditLog).values({
+      actorType: ev.actor.type, actorId: ev.actor.id ?? null, action: result.kind === 'created' ? 'create' : 'attach',
+      entity: 'service_request', entityId: result.requestId, changes: { channel: ev.channel, subject: ev.subject },
+    });
+  }
+  return result;
+}
+
+async function duplicateOf(tx: Tx, ev: IntakeEvent): Promise<IntakeResult> {
+  const [row] = await tx.select({ requestId: intakeReceipts.requestId, number: serviceRequests.number })
+    .from(intakeReceipts)
+    .leftJoin(serviceRequests, eq(serviceRequests.id, intakeReceipts.requestId))
+    .where(and(eq(intakeReceipts.channel, ev.channel), eq(intakeReceipts.sourceKey, ev.sourceKey ?? '')));
+  return {
+    kind: 'duplicate',
+    requestId: row?.requestId ?? null,
+    number: row?.number != null ? formatRequestNumber(row.number) : null,
+  };
+}
+
+/**
+ * Two hubs taking a form and an email for the same unit at once must not open two requests:
+ * a transaction-level advisory lock per asset serialises the look-up and the insert.
+ */
+async function lockAndFindOpen(tx: Tx, assetId: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`asset:${assetId}`}, 0))`);
+  return tx.select({ id: serviceRequests.id, createdAt: serviceRequests.createdAt }).from(serviceRequests)
+    .where(and(eq(serviceRequests.assetId, assetId), sql`${serviceRequests.status} not in ${CLOSED}`,
+      sql`${serviceRequests.mergedIntoId} is null`))
+    .orderBy(desc(serviceRequests.createdAt)).limit(5);
+}
+
+async function attach(
+  tx: Tx, ev: IntakeEvent, who: Identity, requestId: string, reason: string, events: DomainEvent[],
+): Promise<IntakeResult> {
+  const [target] = await tx.update(serviceRequests).set({ updatedAt: sql`now()` })
+    .where(eq(serviceRequests.id, requestId)).returning();
+  if (!target) throw new BadRequest('the request to attach to does not exist', { attachToRequestId: 'no such request' });
+  if ((CLOSED as readonly string[]).includes(target.status)) {
+    throw new Conflict(`${formatRequestNumber(target.number)} is ${target.status}; open a new request instead`, { status: target.status });
+  }
+  const [entry] = await tx.insert(timelineEntries).values({
+    requestId, kind: ev.channel === 'phone' ? 'call' : 'attached', actorType: ev.actor.type, actorId: ev.actor.id ?? null,
+    body: ev.description ? `${ev.subject}\n\n${ev.description}` : ev.subject,
+    data: { channel: ev.channel, reason, contactId: who.contactId, sourceKey: ev.sourceKey ?? null },
+  }).returning();
+  events.push({ type: 'request.duplicate_attached', data: { request: toRequestSummary(target), channel: ev.channel, reason } });
+  if (entry) events.push({ type: 'request.timeline_added', data: toTimelineView(entry) });
+  return { kind: 'attached', requestId, number: formatRequestNumber(target.number), reason };
+}
+
+async function create(tx: Tx, ev: IntakeEvent, who: Identity, fx: Effects): Promise<IntakeResult> {
+  const customFields = await checkCategory(tx, ev);
+  const priority: Priority = ev.priority ?? (ev.type === 'complaint' ? 'medium' : 'normal');
+  const team = await routeToTeam(tx, ev, who);
+  const due = dueTimes(ev.receivedAt, priority, who.contract?.sla ?? DEFAULT_SLA, team?.calendar ?? ALWAYS_OPEN);
+  const [row] = await tx.insert(serviceRequests).values({
+    type: ev.type, categoryId: ev.categoryId ?? null, channel: ev.channel, priority, subject: ev.subject,
+    description: ev.description, customerId: who.customerId, contactId: who.contactId, assetId: who.asset?.id ?? null,
+    contractId: who.contract?.id ?? null, warranty: who.warranty, teamId: team?.id ?? null, customFields,
+    responseDueAt: due.responseDueAt, resolutionDueAt: due.resolutionDueAt, createdAt: ev.receivedAt, updatedAt: ev.receivedAt,
+  }).returning();
+  if (!row) throw new Error('insert returned no row');
+  const [entry] = await tx.insert(timelineEntries).values({
+    requestId: row.id, kind: 'created', actorType: ev.actor.type, actorId: ev.actor.id ?? null, body: ev.description,
+    data: {
+      channel: ev.channel, warranty: who.warranty, routedBy: team?.routedBy ?? 'unrouted',
+      ...(who.unknownSerial ? { unknownSerial: who.unknownSerial } : {}),
+    },
+    createdAt: ev.receivedAt,
+  }).returning();
+  fx.events.push({ type: 'request.created', data: toRequestSummary(row) });
+  if (entry) fx.events.push({ type: 'request.timeline_added', data: toTimelineView(entry) });
+  fx.timers.push(
+    await TimerService.set(tx, `sla:response:${row.id}`, { kind: 'sla.response', requestId: row.id }, due.responseDueAt),
+    await TimerService.set(tx, `sla:resolution:${row.id}`, { kind: 'sla.resolution', requestId: row.id }, due.resolutionDueAt),
+  );
+  return { kind: 'created', requestId: row.id, number: formatRequestNumber(row.number) };
+}
+
+async function checkCategory(tx: Tx, ev: IntakeEvent): Promise<Record<string, unknown>> {
+  if (!ev.categoryId) {
+    if (Object.keys(ev.customFields).length) throw new BadRequest('extra fields need a category', { categoryId: 'required with customFields' });
+    return {};
+  }
+  const [cat] = await tx.select({ fields: requestCategories.fields, isActive: requestCategories.isActive })
+    .from(requestCategories).where(eq(requestCategories.id, ev.categoryId));
+  if (!cat || !cat.isActive) throw new BadRequest('unknown category', { categoryId: 'no such active category' });
+  const checked = checkCustomFields(cat.fields, ev.customFields);
+  if (!checked.ok) throw new BadRequest('some fields are not valid for this category', checked.fields);
+  return checked.values;
+}
+
+async function routeToTeam(tx: Tx, ev: IntakeEvent, who: Identity) {
+  const rules = await tx.select().from(routingRules);
+  const [fallback] = await tx.select({ id: teams.id }).from(teams).where(eq(teams.isDefault, true));
+  const decision = routeRequest(rules, {
+    channel: ev.channel, type: ev.type, categoryId: ev.categoryId ?? null, faultCode: ev.faultCode ?? null, region: who.region,
+  }, fallback?.id ?? null);
+  if (decision.kind === 'unrouted') return null;
+  const [team] = await tx.select({ id: teams.id, calendar: teams.calendar }).from(teams).where(eq(teams.id, decision.teamId));
+  return team ? { ...team, routedBy: decision.kind === 'rule' ? `rule:${decision.ruleId}` : 'default' } : null;
+}

@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+// Projects (STYLE.md §7): unit tests need nothing; integration tests talk to the real
+// PostgreSQL, Redis and Mosquitto of this machine (.ci/run starts them); e2e drives Chromium.
+export default defineConfig({
+  test: {
+    globals: false,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{hub,db,connectors,bench}/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['{hub,db,connectors,test}/**/*.int.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});

@@ -57,9 +57,8 @@ function startupBanner(config: Config, hub: Hub, isDemo: boolean): string {
     `  database   ${hub.dbHandle.driver === 'postgres' ? `PostgreSQL ${hub.dbHandle.location}` : `PGlite (embedded) in ${hub.dbHandle.location}`}`,
     `  jobs       ${hub.jobs.kind === 'bullmq' ? `BullMQ on ${maskUrl(config.redisUrl!)}` : 'in-process runner (set REDIS_URL for BullMQ)'}`,
     `  realtime   not yet: socket.io arrives with the live console`,
-    `  mqtt       ${config.mqtt.url ? `external broker ${maskUrl(config.mqtt.url)}` : 'not started yet: the MQTT alarm connector is its own issue'}`,
-    `  mail out   ${config.smtpUrl ? `SMTP ${maskUrl(config.smtpUrl)}` : 'outbox only (set SMTP_URL to send)'}`,
-    `  mail in    ${config.imapUrl ? `IMAP ${maskUrl(config.imapUrl)}` : 'off (set IMAP_URL)'}`,
+    `  mqtt       not started: the MQTT alarm connector is not built yet${config.mqtt.url ? ` (MQTT_URL ${maskUrl(config.mqtt.url)} is noted for it)` : ''}`,
+    `  mail       not started: the email channel is not built yet${config.smtpUrl || config.imapUrl ? ' (SMTP_URL / IMAP_URL are noted for it)' : ''}`,
     isDemo ? '  demo data  loaded (users below share the password "demo-password")' : null,
     hub.firstAdmin?.password
       ? `\n  First start: sign in as ${hub.firstAdmin.email} with password  ${hub.firstAdmin.password}\n  (shown once; change it, or set HUB_ADMIN_EMAIL and HUB_ADMIN_PASSWORD before the first start)`

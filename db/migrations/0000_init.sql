@@ -245,6 +245,7 @@ CREATE TABLE "service_requests" (
 --> statement-breakpoint
 CREATE TABLE "timeline_entries" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"seq" bigint GENERATED ALWAYS AS IDENTITY (sequence name "timeline_entries_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"request_id" uuid NOT NULL,
 	"kind" timeline_kind NOT NULL,
 	"actor_type" text NOT NULL,
@@ -390,7 +391,7 @@ CREATE INDEX "service_requests_created_idx" ON "service_requests" USING btree ("
 CREATE INDEX "service_requests_customer_idx" ON "service_requests" USING btree ("customer_id");--> statement-breakpoint
 CREATE INDEX "service_requests_contact_idx" ON "service_requests" USING btree ("contact_id");--> statement-breakpoint
 CREATE INDEX "service_requests_open_asset_idx" ON "service_requests" USING btree ("asset_id","created_at") WHERE "service_requests"."status" not in ('resolved', 'closed', 'closed_unresolved');--> statement-breakpoint
-CREATE INDEX "timeline_entries_request_idx" ON "timeline_entries" USING btree ("request_id","created_at");--> statement-breakpoint
+CREATE INDEX "timeline_entries_request_idx" ON "timeline_entries" USING btree ("request_id","created_at","seq");--> statement-breakpoint
 CREATE UNIQUE INDEX "service_orders_number_key" ON "service_orders" USING btree ("number");--> statement-breakpoint
 CREATE INDEX "service_orders_request_idx" ON "service_orders" USING btree ("request_id");--> statement-breakpoint
 CREATE INDEX "service_orders_technician_idx" ON "service_orders" USING btree ("technician_id","status");--> statement-breakpoint

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn,
+  bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import type { FieldDefinition } from '../../hub/contracts/model.js';
 import {
@@ -66,6 +66,8 @@ export const serviceRequests = pgTable('service_requests', {
 
 export const timelineEntries = pgTable('timeline_entries', {
   id: id(),
+  /** insertion order: breaks ties between entries of one transaction (same created_at) */
+  seq: bigint({ mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
   requestId: uuid().notNull().references(() => serviceRequests.id, { onDelete: 'cascade' }),
   kind: timelineKindEnum().notNull(),
   /** user | api_key | device | customer | system */
@@ -76,7 +78,7 @@ export const timelineEntries = pgTable('timeline_entries', {
   /** internal notes are never shown to customers */
   isInternal: boolean().notNull().default(false),
   createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
-}, (t) => [index('timeline_entries_request_idx').on(t.requestId, t.createdAt)]);
+}, (t) => [index('timeline_entries_request_idx').on(t.requestId, t.createdAt, t.seq)]);
 
 /**
  * One row per source message (MQTT message id, Message-ID, idempotency key): the unique index

@@ -86,9 +86,11 @@ export class AuthService {
     if ((row?.n ?? 0) > 0) return null;
     const email = admin?.email ?? 'admin@localhost';
     const password = admin?.password ?? randomPassword();
-    await this.db.insert(users).values({
+    // Hubs starting together race here: only the one whose insert lands reports (and prints) a password.
+    const created = await this.db.insert(users).values({
       email, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(password),
-    }).onConflictDoNothing();
+    }).onConflictDoNothing().returning({ id: users.id });
+    if (created.length === 0) return null;
     return admin ? { email } : { email, password };
   }
 

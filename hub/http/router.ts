@@ -1,6 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { AppError, BadRequest, Forbidden, Unauthorized, fieldsOf, pgConstraint, pgErrorCode, statusOf } from '../platform/errors.js';
+import { HTTPException } from 'hono/http-exception';
+import { AppError, BadRequest, type ErrorCode, Forbidden, Unauthorized, fieldsOf, pgConstraint, pgErrorCode, pgMessage, statusOf } from '../platform/errors.js';
 import { can, type Permission } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import type { HubEnv } from './context.js';
@@ -41,14 +42,19 @@ export function renderError(c: Context<HubEnv>, err: unknown) {
 /** Database constraint failures are answers too: a duplicate is a conflict, a dangling reference a bad request. */
 function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
+  if (err instanceof HTTPException) {
+    const byStatus: Record<number, ErrorCode> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE' };
+    return new AppError(byStatus[err.status] ?? 'BAD_REQUEST', err.message || 'the request is not valid');
+  }
   if (err instanceof z.ZodError) return new BadRequest('the request is not valid', fieldsOf(err));
   const code = pgErrorCode(err);
   const constraint = pgConstraint(err);
   if (code === '23505') return new AppError('CONFLICT', 'a record with the same unique value exists', { details: { constraint } });
   if (code === '23503') {
-    const message = /delete|update/i.test(String((err as Error)?.message ?? '')) && /still referenced/.test(String((err as { cause?: { detail?: string } })?.cause?.detail ?? ''))
-      ? 'other records still refer to this one' : 'a referenced record does not exist';
-    return new AppError(message.startsWith('other') ? 'CONFLICT' : 'BAD_REQUEST', message, { details: { constraint } });
+    // PostgreSQL says "update or delete on table …" when a row is still referenced, "insert or update …" when a reference dangles.
+    return /update or delete on table/.test(pgMessage(err))
+      ? new AppError('CONFLICT', 'other records still refer to this one', { details: { constraint } })
+      : new AppError('BAD_REQUEST', 'a referenced record does not exist', { details: { constraint } });
   }
   if (code === '22P02' || code === '22007' || code === '22008') return new BadRequest('a value has the wrong format');
   return null;

@@ -5,8 +5,19 @@ import { appendEvents } from '../events/event-log.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
-import { processIntakeEvent, type Effects } from './process-event.js';
+import { processIntakeEvent, type BatchContext, type Effects } from './process-event.js';
 import type { TimerRef } from '../timers/timers.js';
+
+interface BatchOutcome {
+  outcomes: Array<{ ok: true; result: IntakeResult } | { ok: false; err: unknown }>;
+  logged: LoggedEvent[];
+  timers: TimerRef[];
+}
+
+/** One event failed on the fast path: roll back and redo the batch carefully. */
+class EventFailed extends Error {
+  constructor(override readonly cause: unknown) { super('an event in the batch failed'); }
+}
 
 interface Pending {
   event: IntakeEvent;
@@ -58,6 +69,31 @@ export class IntakePipeline {
     });
   }
 
+  async #writeBatch(batch: Pending[], isCareful: boolean): Promise<BatchOutcome> {
+    const outcomes: BatchOutcome['outcomes'] = [];
+    const timers: TimerRef[] = [];
+    const logged = await this.opts.db.transaction(async (tx) => {
+      const events: DomainEvent[] = [];
+      const ctx: BatchContext = {};
+      for (const p of batch) {
+        const mine: Effects = { events: [], timers: [] };
+        try {
+          const result = isCareful
+            ? await tx.transaction((sp) => processIntakeEvent(sp, p.event, mine, ctx))
+            : await processIntakeEvent(tx, p.event, mine, ctx);
+          events.push(...mine.events);
+          timers.push(...mine.timers);
+          outcomes.push({ ok: true, result });
+        } catch (err) {
+          if (!isCareful) throw new EventFailed(err);
+          outcomes.push({ ok: false, err });
+        }
+      }
+      return appendEvents(tx, events);
+    });
+    return { outcomes, logged, timers };
+  }
+
   /** Stops taking events and waits for what was submitted to commit. */
   async close(): Promise<void> {
     this.#isClosed = true;
@@ -79,33 +115,26 @@ export class IntakePipeline {
 
   async #runBatch(batch: Pending[]): Promise<void> {
     const started = performance.now();
-    const outcomes: Array<{ ok: true; result: IntakeResult } | { ok: false; err: unknown }> = [];
-    let logged: LoggedEvent[] = [];
-    const timers: TimerRef[] = [];
+    let done: BatchOutcome;
     try {
-      logged = await this.opts.db.transaction(async (tx) => {
-        const events: DomainEvent[] = [];
-        outcomes.length = 0;
-        timers.length = 0;
-        for (const p of batch) {
-          const mine: Effects = { events: [], timers: [] };
-          try {
-            const result = await tx.transaction((sp) => processIntakeEvent(sp, p.event, mine));
-            events.push(...mine.events);
-            timers.push(...mine.timers);
-            outcomes.push({ ok: true, result });
-          } catch (err) {
-            outcomes.push({ ok: false, err });
-          }
-        }
-        return appendEvents(tx, events);
+      // Fast path: no savepoints. If any event fails, the whole transaction is rolled back and
+      // the batch is redone with a savepoint per event, so the failure stays that event's own.
+      done = await this.#writeBatch(batch, false).catch((err: unknown) => {
+        if (err instanceof EventFailed && batch.length > 1) return this.#writeBatch(batch, true);
+        throw err instanceof EventFailed ? err.cause : err;
       });
     } catch (err) {
+      if (batch.length === 1) {
+        this.opts.metrics?.intakeEvents.inc({ channel: batch[0]!.event.channel, outcome: 'rejected' });
+        batch[0]!.reject(err);
+        return;
+      }
       this.#log.error({ err, size: batch.length }, 'intake batch failed');
       this.opts.metrics?.intakeBatchFailures.inc();
       for (const p of batch) p.reject(err);
       return;
     }
+    const { outcomes, logged, timers } = done;
     this.opts.metrics?.intakeBatchSize.observe(batch.length);
     this.opts.metrics?.intakeBatchSeconds.observe((performance.now() - started) / 1000);
     batch.forEach((p, i) => {

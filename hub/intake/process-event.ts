@@ -5,7 +5,7 @@ import {
 } from '../../db/schema/index.js';
 import type { DomainEvent } from '../contracts/domain-events.js';
 import type { IntakeEvent, IntakeResult } from '../contracts/intake-event.js';
-import { formatRequestNumber, type Priority } from '../contracts/model.js';
+import { formatRequestNumber, type BusinessCalendar, type Priority } from '../contracts/model.js';
 import { decideDedup } from '../dedup/match-request.js';
 import { identify, type Identity } from '../identify/identify.js';
 import { BadRequest, Conflict } from '../platform/errors.js';
@@ -24,7 +24,12 @@ export interface Effects {
   timers: TimerRef[];
 }
 
-export async function processIntakeEvent(tx: Tx, ev: IntakeEvent, fx: Effects): Promise<IntakeResult> {
+/** Read once per batch (one transaction): routing rules and teams change rarely. */
+export interface BatchContext {
+  routing?: Promise<{ rules: Array<typeof routingRules.$inferSelect>; defaultTeamId: string | null; calendars: Map<string, BusinessCalendar> }>;
+}
+
+export async function processIntakeEvent(tx: Tx, ev: IntakeEvent, fx: Effects, ctx: BatchContext = {}): Promise<IntakeResult> {
   const { events } = fx;
   if (ev.sourceKey) {
     const [receipt] = await tx.insert(intakeReceipts)
@@ -40,7 +45,7 @@ export async function processIntakeEvent(tx: Tx, ev: IntakeEvent, fx: Effects): 
   });
   const result = decision.kind === 'attach'
     ? await attach(tx, ev, who, decision.requestId, decision.reason, events)
-    : await create(tx, ev, who, fx);
+    : await create(tx, ev, who, fx, ctx);
   if (ev.sourceKey) {
     await tx.update(intakeReceipts).set({ requestId: result.requestId, outcome: result.kind })
       .where(and(eq(intakeReceipts.channel, ev.channel), eq(intakeReceipts.sourceKey, ev.sourceKey)));
@@ -97,10 +102,10 @@ async function attach(
   return { kind: 'attached', requestId, number: formatRequestNumber(target.number), reason };
 }
 
-async function create(tx: Tx, ev: IntakeEvent, who: Identity, fx: Effects): Promise<IntakeResult> {
+async function create(tx: Tx, ev: IntakeEvent, who: Identity, fx: Effects, ctx: BatchContext): Promise<IntakeResult> {
   const customFields = await checkCategory(tx, ev);
   const priority: Priority = ev.priority ?? (ev.type === 'complaint' ? 'medium' : 'normal');
-  const team = await routeToTeam(tx, ev, who);
+  const team = await routeToTeam(tx, ev, who, ctx);
   const due = dueTimes(ev.receivedAt, priority, who.contract?.sla ?? DEFAULT_SLA, team?.calendar ?? ALWAYS_OPEN);
   const [row] = await tx.insert(serviceRequests).values({
     type: ev.type, categoryId: ev.categoryId ?? null, channel: ev.channel, priority, subject: ev.subject,
@@ -119,10 +124,10 @@ async function create(tx: Tx, ev: IntakeEvent, who: Identity, fx: Effects): Prom
   }).returning();
   fx.events.push({ type: 'request.created', data: toRequestSummary(row) });
   if (entry) fx.events.push({ type: 'request.timeline_added', data: toTimelineView(entry) });
-  fx.timers.push(
-    await TimerService.set(tx, `sla:response:${row.id}`, { kind: 'sla.response', requestId: row.id }, due.responseDueAt),
-    await TimerService.set(tx, `sla:resolution:${row.id}`, { kind: 'sla.resolution', requestId: row.id }, due.resolutionDueAt),
-  );
+  fx.timers.push(...await TimerService.setMany(tx, [
+    { key: `sla:response:${row.id}`, action: { kind: 'sla.response', requestId: row.id }, runAt: due.responseDueAt },
+    { key: `sla:resolution:${row.id}`, action: { kind: 'sla.resolution', requestId: row.id }, runAt: due.resolutionDueAt },
+  ]));
   return { kind: 'created', requestId: row.id, number: formatRequestNumber(row.number) };
 }
 
@@ -139,13 +144,22 @@ async function checkCategory(tx: Tx, ev: IntakeEvent): Promise<Record<string, un
   return checked.values;
 }
 
-async function routeToTeam(tx: Tx, ev: IntakeEvent, who: Identity) {
-  const rules = await tx.select().from(routingRules);
-  const [fallback] = await tx.select({ id: teams.id }).from(teams).where(eq(teams.isDefault, true));
+async function routeToTeam(tx: Tx, ev: IntakeEvent, who: Identity, ctx: BatchContext) {
+  ctx.routing ??= (async () => {
+    const [rules, allTeams] = await Promise.all([
+      tx.select().from(routingRules),
+      tx.select({ id: teams.id, calendar: teams.calendar, isDefault: teams.isDefault }).from(teams),
+    ]);
+    return {
+      rules, defaultTeamId: allTeams.find((t) => t.isDefault)?.id ?? null,
+      calendars: new Map(allTeams.map((t) => [t.id, t.calendar])),
+    };
+  })();
+  const { rules, defaultTeamId, calendars } = await ctx.routing;
   const decision = routeRequest(rules, {
     channel: ev.channel, type: ev.type, categoryId: ev.categoryId ?? null, faultCode: ev.faultCode ?? null, region: who.region,
-  }, fallback?.id ?? null);
+  }, defaultTeamId);
   if (decision.kind === 'unrouted') return null;
-  const [team] = await tx.select({ id: teams.id, calendar: teams.calendar }).from(teams).where(eq(teams.id, decision.teamId));
-  return team ? { ...team, routedBy: decision.kind === 'rule' ? `rule:${decision.ruleId}` : 'default' } : null;
+  const calendar = calendars.get(decision.teamId);
+  return calendar ? { id: decision.teamId, calendar, routedBy: decision.kind === 'rule' ? `rule:${decision.ruleId}` : 'default' } : null;
 }

@@ -89,3 +89,12 @@ export function pgConstraint(err: unknown): string | undefined {
   }
   return undefined;
 }
+export function pgMessage(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
+    const m = (e as { message?: unknown }).message;
+    if (typeof m === 'string') parts.push(m);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return parts.join(' | ');
+}

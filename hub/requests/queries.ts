@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, exists, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { DbOrTx } from '../../db/client.js';
 import { assets, contacts, serviceOrders, serviceRequests, timelineEntries } from '../../db/schema/index.js';
@@ -24,7 +24,7 @@ export function toRequestView(r: RequestRow): z.infer<typeof RequestView> {
 export function visibleTo(p: Principal): SQL | undefined {
   if (p.role === 'customer') return p.customerId ? eq(serviceRequests.customerId, p.customerId) : sql`false`;
   if (p.role === 'technician') {
-    return exists(sql`select 1 from ${serviceOrders} where ${serviceOrders.requestId} = ${serviceRequests.id} and ${serviceOrders.technicianId} = ${p.userId}`);
+    return sql`exists (select 1 from ${serviceOrders} where ${serviceOrders.requestId} = ${serviceRequests.id} and ${serviceOrders.technicianId} = ${p.userId})`;
   }
   return undefined;
 }
@@ -73,7 +73,7 @@ export async function getRequest(db: DbOrTx, p: Principal, id: string) {
   if (!row) throw new NotFound('request', id);
   const timeline = await db.select().from(timelineEntries)
     .where(and(eq(timelineEntries.requestId, id), p.role === 'customer' ? eq(timelineEntries.isInternal, false) : undefined))
-    .orderBy(asc(timelineEntries.createdAt), asc(timelineEntries.id));
+    .orderBy(asc(timelineEntries.createdAt), asc(timelineEntries.seq));
   return { ...toRequestView(row), timeline: timeline.map(toTimelineView) };
 }
 

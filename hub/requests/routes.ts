@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.js';
 import type { EventBus } from '../events/bus.js';
 import type { IntakePipeline } from '../intake/pipeline.js';
 import { actorOf } from '../auth/principal.js';
+import { agentIntakeEvent } from '../../connectors/phone/agent-intake.js';
 import { ListQuery, listOf } from '../http/pagination.js';
 import { body, conflictResponse, createRouter, errorResponses, json, notFoundResponse, requirePermission } from '../http/router.js';
 import { normalizePhone } from '../identify/identify.js';
@@ -29,14 +30,9 @@ export function requestRoutes(db: Db, bus: EventBus, pipeline: IntakePipeline) {
     },
   }), async (c) => {
     const p = requirePermission(c, 'requests.create');
-    const input = c.req.valid('json');
-    const key = c.req.valid('header')['idempotency-key'];
-    const { channel, ...rest } = input;
-    const result = await pipeline.submit({
-      ...rest, channel, actor: actorOf(p), receivedAt: new Date(),
-      // Keys are per caller: two agents may happen to pick the same one.
-      ...(key ? { sourceKey: `idem:${p.kind}:${p.id}:${key}` } : {}),
-    });
+    const result = await pipeline.submit(agentIntakeEvent(c.req.valid('json'), {
+      actor: actorOf(p), idempotencyKey: c.req.valid('header')['idempotency-key'],
+    }));
     const request = result.requestId ? await getRequest(db, p, result.requestId).catch(() => null) : null;
     const { timeline: _timeline, ...view } = request ?? { timeline: [] };
     return c.json({ result, request: request ? RequestView.parse(view) : null }, result.kind === 'duplicate' ? 200 : 201);

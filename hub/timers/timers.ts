@@ -28,6 +28,14 @@ export class TimerService {
     return row!;
   }
 
+  /** Several timers in one statement (the intake path sets two per request). */
+  static async setMany(tx: DbOrTx, items: Array<{ key: string; action: TimerAction; runAt: Date }>): Promise<TimerRef[]> {
+    if (!items.length) return [];
+    return tx.insert(timers).values(items.map((i) => ({ key: i.key, job: i.action.kind, payload: i.action, runAt: i.runAt })))
+      .onConflictDoUpdate({ target: timers.key, set: { payload: sql`excluded.payload`, runAt: sql`excluded.run_at`, firedAt: null } })
+      .returning({ id: timers.id, key: timers.key, runAt: timers.runAt });
+  }
+
   static async cancel(tx: DbOrTx, key: string): Promise<void> {
     await tx.update(timers).set({ firedAt: sql`now()` }).where(and(eq(timers.key, key), isNull(timers.firedAt)));
   }

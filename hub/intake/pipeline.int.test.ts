@@ -1,0 +1,135 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contacts, domainEvents, intakeReceipts, requestCategories, routingRules, serviceRequests, timelineEntries, timers } from '../../db/schema/index.js';
+import type { LoggedEvent } from '../contracts/domain-events.js';
+import type { IntakeEventInput } from '../contracts/intake-event.js';
+import { DRIVERS, startTestHub, type TestHub } from '../../test/support/test-hub.js';
+import { makeAsset, makeContract, makeCustomer, makeModel, makeSite, makeTeam } from '../../test/support/factories.js';
+
+const agent = { type: 'user' as const, id: '00000000-0000-4000-8000-000000000001' };
+const customerActor = { type: 'customer' as const };
+
+describe.each(DRIVERS)('intake pipeline on %s', (driver) => {
+  let t: TestHub;
+  const published: LoggedEvent[] = [];
+  beforeAll(async () => {
+    t = await startTestHub(driver);
+    t.hub.bus.subscribe((events) => published.push(...events));
+  });
+  afterAll(async () => { await t?.close(); });
+  const submit = (e: Partial<IntakeEventInput>) => t.hub.pipeline.submit({
+    channel: 'email', receivedAt: new Date('2026-11-23T09:00:00Z'), actor: customerActor, subject: 'Störung', ...e,
+  } as IntakeEventInput);
+
+  describe('when a unit is identified', () => {
+    it('fills customer, contract, warranty and routes by the site region with due times from the contract', async () => {
+      const db = t.hub.db;
+      const customer = await makeCustomer(db, { region: 'Bayern' });
+      const site = await makeSite(db, customer.id, { region: 'Tirol' });
+      const contract = await makeContract(db, customer.id);
+      const asset = await makeAsset(db, { customerId: customer.id, siteId: site.id, contractId: contract.id, warrantyUntil: '2025-01-01' });
+      const team = await makeTeam(db, { region: 'Tirol' });
+      await db.insert(routingRules).values({ teamId: team.id, position: 1, region: 'Tirol' });
+
+      const r = await submit({ channel: 'phone', actor: agent, serialNumber: asset.serialNumber.toLowerCase(), priority: 'high', contact: { name: 'Eva Huber', phone: '+43 512 123' } });
+      expect(r.kind).toBe('created');
+      const [row] = await db.select().from(serviceRequests).where(eq(serviceRequests.id, r.kind === 'created' ? r.requestId : ''));
+      expect(row).toMatchObject({ customerId: customer.id, assetId: asset.id, contractId: contract.id, warranty: 'under_contract', teamId: team.id, priority: 'high', status: 'new' });
+      // Monday 10:00 Berlin + 2 business hours (contract SLA for high) = 12:00 Berlin; resolution 8 h = Tuesday 09:00.
+      expect(row!.responseDueAt?.toISOString()).toBe('2026-11-23T11:00:00.000Z');
+      expect(row!.resolutionDueAt?.toISOString()).toBe('2026-11-24T08:00:00.000Z');
+      const [contact] = await db.select().from(contacts).where(eq(contacts.id, row!.contactId!));
+      expect(contact).toMatchObject({ name: 'Eva Huber', phone: '+43512123', customerId: customer.id });
+      const due = await db.select().from(timers).where(sql`${timers.key} like ${`sla:%:${row!.id}`}`);
+      expect(due.map((d) => d.key).sort()).toEqual([`sla:resolution:${row!.id}`, `sla:response:${row!.id}`]);
+    });
+
+    it('rejects an agent intake naming a serial number that the install base does not know', async () => {
+      await expect(submit({ channel: 'phone', actor: agent, serialNumber: 'NOPE-123' })).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { fields: { serialNumber: 'not in the install base' } } });
+    });
+
+    it('keeps a customer-written unknown serial on the timeline instead of failing', async () => {
+      const r = await submit({ channel: 'web', serialNumber: 'TYPO-999', contact: { email: 'kunde@example.de' } });
+      expect(r.kind).toBe('created');
+      const [entry] = await t.hub.db.select().from(timelineEntries).where(eq(timelineEntries.requestId, r.kind === 'created' ? r.requestId : ''));
+      expect(entry!.data).toMatchObject({ unknownSerial: 'TYPO-999' });
+    });
+  });
+
+  describe('cross-channel duplicates', () => {
+    it('attaches an email and a form about a unit with an open request to the newest one', async () => {
+      const asset = await makeAsset(t.hub.db);
+      const first = await submit({ channel: 'phone', actor: agent, assetId: asset.id, subject: 'Anruf: Gerät leckt' });
+      const mail = await submit({ channel: 'email', assetId: asset.id, subject: 'Re: Gerät leckt', description: 'Immer noch' });
+      const form = await submit({ channel: 'web', serialNumber: asset.serialNumber, subject: 'Formular' });
+      expect(first.kind).toBe('created');
+      expect(mail).toMatchObject({ kind: 'attached', requestId: first.kind === 'created' ? first.requestId : '', reason: 'open_request_for_asset' });
+      expect(form).toMatchObject({ kind: 'attached', requestId: mail.kind === 'attached' ? mail.requestId : '' });
+      const open = await t.hub.db.select().from(serviceRequests).where(eq(serviceRequests.assetId, asset.id));
+      expect(open).toHaveLength(1);
+      const entries = await t.hub.db.select().from(timelineEntries).where(eq(timelineEntries.requestId, open[0]!.id));
+      expect(entries.map((e) => e.kind).sort()).toEqual(['attached', 'attached', 'created']);
+    });
+
+    it('opens a new request for a call unless the agent picks an open one', async () => {
+      const asset = await makeAsset(t.hub.db);
+      const first = await submit({ channel: 'phone', actor: agent, assetId: asset.id });
+      const second = await submit({ channel: 'phone', actor: agent, assetId: asset.id });
+      expect(second.kind).toBe('created');
+      const chosen = await submit({ channel: 'phone', actor: agent, attachToRequestId: first.kind === 'created' ? first.requestId : '' });
+      expect(chosen).toMatchObject({ kind: 'attached', reason: 'agent_choice' });
+      const [call] = await t.hub.db.select().from(timelineEntries).where(and(eq(timelineEntries.requestId, chosen.requestId!), eq(timelineEntries.kind, 'call')));
+      expect(call).toBeDefined();
+    });
+
+    it('does not attach to a closed request', async () => {
+      const asset = await makeAsset(t.hub.db);
+      const first = await submit({ channel: 'web', assetId: asset.id });
+      await t.hub.db.update(serviceRequests).set({ status: 'closed' }).where(eq(serviceRequests.id, first.requestId!));
+      const again = await submit({ channel: 'web', assetId: asset.id });
+      expect(again.kind).toBe('created');
+    });
+  });
+
+  describe('redelivery', () => {
+    it('changes nothing when the same source message arrives again, even in one batch', async () => {
+      const before = await t.hub.db.select({ n: sql<number>`count(*)::int` }).from(serviceRequests);
+      const results = await Promise.all([1, 2, 3].map(() => submit({ channel: 'email', sourceKey: '<abc-123@mail.example>', subject: 'Angebot' })));
+      const after = await t.hub.db.select({ n: sql<number>`count(*)::int` }).from(serviceRequests);
+      expect(after[0]!.n - before[0]!.n).toBe(1);
+      expect(results.map((r) => r.kind).sort()).toEqual(['created', 'duplicate', 'duplicate']);
+      expect(new Set(results.map((r) => r.requestId)).size).toBe(1);
+      const receipts = await t.hub.db.select().from(intakeReceipts).where(eq(intakeReceipts.sourceKey, '<abc-123@mail.example>'));
+      expect(receipts).toHaveLength(1);
+      expect(receipts[0]!.outcome).toBe('created');
+    });
+  });
+
+  describe('a batch', () => {
+    it('fails one bad event alone and commits the others', async () => {
+      const [cat] = await t.hub.db.insert(requestCategories).values({
+        key: `repair-${Date.now()}`, name: 'Repair', fields: [{ key: 'symptom', label: 'Symptom', kind: 'choice', required: true, options: ['leak'] }],
+      }).returning();
+      const outcomes = await Promise.allSettled([
+        submit({ subject: 'good one', categoryId: cat!.id, customFields: { symptom: 'leak' } }),
+        submit({ subject: 'bad one', categoryId: cat!.id, customFields: { symptom: 'fire' } }),
+        submit({ subject: 'another good one' }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'BAD_REQUEST', details: { fields: { 'customFields.symptom': expect.stringContaining('expected one of') } } });
+      const rows = await t.hub.db.select({ subject: serviceRequests.subject }).from(serviceRequests).where(sql`${serviceRequests.subject} in ('good one', 'bad one', 'another good one')`);
+      expect(rows.map((r) => r.subject).sort()).toEqual(['another good one', 'good one']);
+    });
+
+    it('publishes numbered events only after commit, in order, matching the log', async () => {
+      const from = published.length;
+      const r = await submit({ subject: 'Ereignis' });
+      const mine = published.slice(from).filter((e) => (e.type === 'request.created' ? e.data.id : e.type === 'request.timeline_added' ? e.data.requestId : null) === r.requestId);
+      expect(mine.map((e) => e.type)).toEqual(['request.created', 'request.timeline_added']);
+      expect(mine[1]!.seq).toBe(mine[0]!.seq + 1);
+      const logged = await t.hub.db.select().from(domainEvents).where(sql`${domainEvents.seq} in (${mine[0]!.seq}, ${mine[1]!.seq})`);
+      expect(logged.map((l) => l.type).sort()).toEqual(['request.created', 'request.timeline_added']);
+      expect(mine[0]!.rooms).toContain(`request:${r.requestId}`);
+    });
+  });
+});

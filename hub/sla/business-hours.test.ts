@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { BusinessCalendar } from '../contracts/model.js';
+import { addBusinessHours, zonedInstant } from './business-hours.js';
+
+const berlin: BusinessCalendar = {
+  timeZone: 'Europe/Berlin', weekdays: [1, 2, 3, 4, 5], open: '08:00', close: '17:00', holidays: ['2026-12-25', '2026-12-28'],
+};
+const shanghai: BusinessCalendar = { timeZone: 'Asia/Shanghai', weekdays: [1, 2, 3, 4, 5, 6], open: '09:00', close: '18:00', holidays: [] };
+
+describe('addBusinessHours', () => {
+  it.each([
+    // [start (UTC), hours, calendar, expected (UTC), why]
+    ['2026-11-23T09:00:00Z', 2, berlin, '2026-11-23T11:00:00Z', 'inside hours (Mon 10:00 CET)'],
+    ['2026-11-23T15:00:00Z', 2, berlin, '2026-11-24T08:00:00Z', 'runs over the close into the next morning'],
+    ['2026-11-23T20:00:00Z', 1, berlin, '2026-11-24T08:00:00Z', 'after hours starts next morning 08:00 CET'],
+    ['2026-11-27T15:30:00Z', 1, berlin, '2026-11-30T07:30:00Z', 'Friday evening rolls to Monday'],
+    ['2026-11-28T10:00:00Z', 9, berlin, '2026-11-30T16:00:00Z', 'a weekend start counts from Monday open'],
+    ['2026-12-24T15:00:00Z', 2, berlin, '2026-12-29T08:00:00Z', 'skips the holidays 25th and 28th and the weekend'],
+    ['2026-03-27T15:00:00Z', 2, berlin, '2026-03-30T07:00:00Z', 'across the spring DST change (CEST from 29 March)'],
+    ['2026-11-23T00:30:00Z', 3, shanghai, '2026-11-23T04:00:00Z', 'another zone: 08:30 local waits for 09:00'],
+    ['2026-11-21T09:00:00Z', 1, shanghai, '2026-11-21T10:00:00Z', 'Saturday 17:00 local has one hour left that day'],
+    ['2026-11-21T09:00:00Z', 2, shanghai, '2026-11-23T02:00:00Z', 'the second hour skips the closed Sunday to Monday 10:00'],
+  ])('from %s plus %d h → %s (%s)', (start, hours, cal, expected) => {
+    expect(addBusinessHours(new Date(start), hours, cal).toISOString()).toBe(new Date(expected).toISOString());
+  });
+
+  it('adds long durations across many days', () => {
+    // 45 business hours = 5 days of 9 hours: Monday 08:00 → Friday 17:00 (CET = UTC+1)
+    expect(addBusinessHours(new Date('2026-11-23T07:00:00Z'), 45, berlin).toISOString()).toBe('2026-11-27T16:00:00.000Z');
+  });
+
+  it('refuses a calendar that is never open', () => {
+    const never: BusinessCalendar = { ...berlin, weekdays: [1], holidays: [] };
+    const allMondays = Array.from({ length: 200 }, (_, i) => new Date(Date.UTC(2026, 10, 23 + i * 7)).toISOString().slice(0, 10));
+    expect(() => addBusinessHours(new Date('2026-11-23T00:00:00Z'), 1, { ...never, holidays: allMondays })).toThrow(/no open time/);
+  });
+});
+
+describe('zonedInstant', () => {
+  it.each([
+    ['2026-07-01', '08:00', 'Europe/Berlin', '2026-07-01T06:00:00Z'],
+    ['2026-01-15', '08:00', 'Europe/Berlin', '2026-01-15T07:00:00Z'],
+    ['2026-01-15', '09:00', 'Asia/Shanghai', '2026-01-15T01:00:00Z'],
+    ['2026-03-29', '08:00', 'Europe/Warsaw', '2026-03-29T06:00:00Z'],
+  ])('%s %s in %s is %s', (day, hhmm, tz, expected) => {
+    expect(zonedInstant(day, hhmm, tz).toISOString()).toBe(new Date(expected).toISOString());
+  });
+});

@@ -101,7 +101,14 @@ export async function startHub(config: Config, opts: HubOptions): Promise<Hub> {
   let httpPort: number | null = null;
   if (!opts.isHttpOff) {
     server = createAdaptorServer({ fetch: app.fetch }) as Server;
-    httpPort = await listenWithFallback(server, { port: config.http.port, isExplicit: config.http.isPortExplicit, variable: 'PORT' });
+    try {
+      httpPort = await listenWithFallback(server, { port: config.http.port, isExplicit: config.http.isPortExplicit, variable: 'PORT' });
+    } catch (err) {
+      // Release what start-up opened, so the process can exit with the message.
+      await jobs.close().catch(() => {});
+      await dbHandle.close().catch(() => {});
+      throw err;
+    }
   }
 
   let closing: Promise<void> | null = null;

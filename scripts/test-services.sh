@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the services the integration tests talk to are installed and running:
-# PostgreSQL, Redis and Mosquitto on their standard local ports. Idempotent and quick when all
+# PostgreSQL, Redis and Mosquitto on their standard local ports, and Chromium for browser tests. Idempotent and quick when all
 # are up; installs missing Debian packages when run as root (as CI does). Never uses systemd.
 set -uo pipefail
 
@@ -15,6 +15,7 @@ missing=()
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v mosquitto >/dev/null || missing+=(mosquitto)
+[ -x /usr/bin/chromium ] || missing+=(chromium)   # the console's browser tests (Playwright drives Debian's Chromium)
 if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then log "missing Debian packages: ${missing[*]} (install them as root)"; exit 1; fi
   log "installing ${missing[*]}"

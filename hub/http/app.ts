@@ -107,8 +107,10 @@ export function createApp(d: AppDeps) {
     const root = path.relative(process.cwd(), d.consoleDir);
     const files = serveStatic({ root });
     const page = serveStatic({ root, path: 'index.html' });
+    const isApi = (path: string) => path === '/api' || path.startsWith('/api/');
+    app.use('*', async (c, next) => (isApi(c.req.path) ? next() : files(c, next)));
     // The console routes on the client: any other page path gets index.html (never /api/*).
-    app.get('*', async (c, next) => (c.req.path.startsWith('/api/') ? next() : files(c, async () => { await page(c, next); })));
+    app.get('*', async (c, next) => (isApi(c.req.path) ? next() : page(c, next)));
   }
   return app;
 }

@@ -118,20 +118,25 @@ export async function importAssets(tx: Tx, rows: Array<{ row: number; value: z.i
     });
   }
   if (errors.length) return { rows: rows.length, created: 0, updated: 0, errors };
+  // The unique index is on upper(serial_number), which drizzle cannot name as a conflict target:
+  // insert the new serials, update the known ones (the transaction holds both).
   const serials = values.map((v) => v.serialNumber.toUpperCase());
-  const existing = serials.length ? await tx.select({ s: assets.serialNumber }).from(assets).where(inArray(sql`upper(${assets.serialNumber})`, serials)) : [];
-  for (const chunk of chunks(values, 500)) {
-    await tx.insert(assets).values(chunk).onConflictDoUpdate({
-      // The unique index is on upper(serial_number): name that expression as the conflict target.
-      target: sql.raw('upper(serial_number)') as never,
-      set: {
-        modelId: sql`excluded.model_id`, customerId: sql`excluded.customer_id`, siteId: sql`excluded.site_id`,
-        contractId: sql`excluded.contract_id`, installedAt: sql`excluded.installed_at`, warrantyUntil: sql`excluded.warranty_until`,
-        version: sql`${assets.version} + 1`, updatedAt: sql`now()`,
-      },
-    });
+  const existing = serials.length
+    ? await tx.select({ s: sql<string>`upper(${assets.serialNumber})` }).from(assets).where(inArray(sql`upper(${assets.serialNumber})`, serials))
+    : [];
+  const known = new Set(existing.map((e) => e.s));
+  const fresh = values.filter((v) => !known.has(v.serialNumber.toUpperCase()));
+  const changed = values.filter((v) => known.has(v.serialNumber.toUpperCase()));
+  for (const chunk of chunks(fresh, 500)) await tx.insert(assets).values(chunk);
+  for (const chunk of chunks(changed, 500)) {
+    const rowsSql = sql.join(chunk.map((v) => sql`(${v.serialNumber.toUpperCase()}, ${v.modelId}::uuid, ${v.customerId}::uuid, ${v.siteId ?? null}::uuid, ${v.contractId ?? null}::uuid, ${v.installedAt ?? null}::date, ${v.warrantyUntil ?? null}::date)`), sql`, `);
+    await tx.execute(sql`
+      update ${assets} set model_id = v.model_id, customer_id = v.customer_id, site_id = v.site_id, contract_id = v.contract_id,
+        installed_at = v.installed_at, warranty_until = v.warranty_until, version = ${assets.version} + 1, updated_at = now()
+      from (values ${rowsSql}) as v(serial, model_id, customer_id, site_id, contract_id, installed_at, warranty_until)
+      where upper(${assets.serialNumber}) = v.serial`);
   }
-  return { rows: rows.length, created: values.length - existing.length, updated: existing.length, errors: [] };
+  return { rows: rows.length, created: fresh.length, updated: changed.length, errors: [] };
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   if (config.databaseUrl) {
     await migratePostgresUrl(config.databaseUrl);
   } else {
+    mkdirSync(config.pgliteDir, { recursive: true });
     const client = await PGlite.create({ dataDir: config.pgliteDir });
     await migratePgliteClient(client);
     await client.close();

@@ -93,7 +93,7 @@ export async function startHub(config: Config, opts: HubOptions): Promise<Hub> {
     isSecureCookie: config.publicUrl?.startsWith('https:') ?? false,
     readiness: {
       database: async () => { await db.execute(sql`select 1`); },
-      jobs: async () => { if (!jobs) throw new Error('no job runner'); },
+      jobs: () => jobs.ping(),
     },
   });
 

@@ -95,6 +95,7 @@ export async function addNote(db: Db, bus: EventBus, p: Principal, id: string, n
       requestId: id, kind: 'note', actorType: p.kind, actorId: p.id, body: note.body, isInternal: note.isInternal,
     }).returning();
     await tx.update(serviceRequests).set({ updatedAt: sql`now()` }).where(eq(serviceRequests.id, id));
+    await tx.insert(auditLog).values({ actorType: p.kind, actorId: p.id, action: 'add_note', entity: 'service_request', entityId: id, changes: { isInternal: note.isInternal } });
     const view = toTimelineView(entry!);
     emit({ type: 'request.timeline_added', data: view } satisfies DomainEvent);
     return view;

@@ -112,6 +112,18 @@ export function createBullmqJobRunner<R extends JobRegistry>(options: BullmqJobR
   return {
     kind: 'bullmq',
 
+    async ping() {
+      if (connection.status === 'end' || connection.status === 'close') throw new Error('redis connection is closed');
+      // The connection queues commands while Redis is away (maxRetriesPerRequest: null): bound the wait.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('redis did not answer within 2 s')), 2000); });
+      try {
+        await Promise.race([connection.ping(), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
     register(name, handler, opts) {
       schemaOf(registry, name);
       if (started) throw new InvalidJobOptions(`register "${name}" before start()`);

@@ -40,6 +40,14 @@ export function runJobRunnerContract(name: string, makeRunner: MakeRunner): void
       expect(run?.ctx.jobId).not.toBe('');
     }, CASE_TIMEOUT_MS);
 
+    it('answers ping while open and refuses it once closed', async () => {
+      const runner = await fresh();
+      await runner.start();
+      await expect(runner.ping()).resolves.toBeUndefined();
+      await runner.close();
+      await expect(runner.ping()).rejects.toThrow();
+    }, CASE_TIMEOUT_MS);
+
     it('runs jobs enqueued before start()', async () => {
       const runner = await fresh();
       const runs = recorder<number>();

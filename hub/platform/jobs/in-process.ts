@@ -181,6 +181,10 @@ export function createInProcessJobRunner<R extends JobRegistry>(options: InProce
   return {
     kind: 'in-process',
 
+    async ping() {
+      if (closed) throw new Error('job runner is closed');
+    },
+
     register(name, handler, opts) {
       schemaOf(registry, name);
       if (started) throw new InvalidJobOptions(`register "${name}" before start()`);

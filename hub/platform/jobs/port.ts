@@ -40,6 +40,8 @@ export interface JobRunner<R extends JobRegistry> {
   /** upsert a recurring job; the same schedulerId from several processes/hubs = one schedule */
   schedule<N extends keyof R & string>(schedulerId: string, spec: RecurringSpec, name: N, payload: z.infer<R[N]>): Promise<void>;
   unschedule(schedulerId: string): Promise<void>;
+  /** readiness: resolves when the backend answers (BullMQ: a Redis PING), rejects otherwise */
+  ping(): Promise<void>;
   /** begin processing; register every handler before */
   start(): Promise<void>;
   /** stop taking jobs, wait for running handlers (bounded), release connections; idempotent */

@@ -1,21 +1,14 @@
 import { z } from '@hono/zod-openapi';
 import { RequestSummary, TimelineEntryView } from '../domain-events.js';
-import { IntakeResult } from '../intake-event.js';
+import { IntakeEvent, IntakeResult } from '../intake-event.js';
 import { Channel, Priority, RequestStatus, RequestType } from '../model.js';
 
-/** An agent's intake (phone) through POST /api/requests. */
-export const RequestCreate = z.object({
+/** An agent's intake (phone) through POST /api/requests: the intake event's fields a person types in. */
+export const RequestCreate = IntakeEvent.pick({
+  priority: true, categoryId: true, subject: true, description: true, customFields: true, customerId: true, contactId: true,
+  contact: true, assetId: true, serialNumber: true,
+}).extend({
   type: RequestType.exclude(['alarm']).default('request'),
-  priority: Priority.optional(),
-  categoryId: z.uuid().optional(),
-  subject: z.string().trim().min(1).max(300),
-  description: z.string().max(100_000).default(''),
-  customFields: z.record(z.string(), z.unknown()).default({}),
-  customerId: z.uuid().optional(),
-  contactId: z.uuid().optional(),
-  contact: z.object({ name: z.string().trim().min(1).max(200).optional(), email: z.email().optional(), phone: z.string().trim().min(3).max(40).optional() }).optional(),
-  assetId: z.uuid().optional(),
-  serialNumber: z.string().trim().min(1).max(100).optional(),
   attachToRequestId: z.uuid().optional().describe('add this call to an open request instead of opening one'),
   channel: Channel.exclude(['mqtt']).default('phone').describe('where the customer reached the agent'),
 }).openapi('RequestCreate');

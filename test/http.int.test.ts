@@ -27,7 +27,7 @@ describe('HTTP surface', () => {
     for (const p of [
       '/auth/login', '/customers', '/contacts', '/sites', '/product-models', '/contracts', '/assets', '/assets/{id}', '/devices',
       '/devices/{id}/rotate', '/fault-codes', '/categories', '/order-rules', '/teams', '/routing-rules', '/users', '/api-keys',
-      '/import/{kind}', '/requests', '/requests/{id}', '/requests/{id}/notes', '/intake/candidates', '/audit', '/dead-letters', '/events',
+      '/import/{kind}', '/requests', '/requests/{id}', '/requests/{id}/notes', '/intake/candidates', '/orders', '/orders/{id}', '/audit', '/dead-letters', '/events',
     ]) expect(paths, p).toContain(p);
     expect(doc.body.components.schemas.Error).toBeDefined();
   });

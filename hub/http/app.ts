@@ -13,6 +13,7 @@ import type { EventBus } from '../events/bus.js';
 import { importRoutes } from '../import/routes.js';
 import type { IntakePipeline } from '../intake/pipeline.js';
 import { opsRoutes } from '../ops/routes.js';
+import { orderRoutes } from '../orders/routes.js';
 import { peopleRoutes } from '../people/routes.js';
 import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
@@ -94,6 +95,7 @@ export function createApp(d: AppDeps) {
     deviceRoutes(d.db),
     importRoutes(d.db),
     requestRoutes(d.db, d.bus, d.pipeline),
+    orderRoutes(d.db),
     opsRoutes(d.db),
   ]) api.route('/', sub);
   api.doc31('/openapi.json', {

@@ -19,7 +19,7 @@ import { listenWithFallback } from './platform/listen.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { checkSlaBreach } from './sla/breach.js';
-import { TimerService } from './timers/timers.js';
+import { TIMER_HORIZON_MS, TimerService } from './timers/timers.js';
 
 export interface HubOptions {
   log: Logger;
@@ -64,7 +64,10 @@ export async function startHub(config: Config, opts: HubOptions): Promise<Hub> {
   const timers = new TimerService(db, jobs, log);
   const pipeline = new IntakePipeline({
     db, bus, log, metrics, maxInFlight: dbHandle.driver === 'postgres' ? 2 : 1,
-    armTimers: async (ts) => { for (const t of ts) await timers.arm(t); },
+    // Far deadlines stay in the database until the sweep brings them within the horizon.
+    armTimers: async (ts) => {
+      for (const t of ts) if (t.runAt.getTime() <= Date.now() + TIMER_HORIZON_MS) await timers.arm(t);
+    },
   });
   const auth = new AuthService(db, { sessionHours: config.sessionHours });
 
@@ -77,12 +80,12 @@ export async function startHub(config: Config, opts: HubOptions): Promise<Hub> {
     log.info({ pruned: n }, 'event log pruned');
   });
   jobs.register('timers.sweep', async () => {
-    const n = await timers.sweep();
-    if (n) log.warn({ count: n }, 'late timers re-armed');
+    const n = await timers.armDue();
+    log.debug({ count: n }, 'timers due soon armed');
   });
   await jobs.start();
   await jobs.schedule('events.prune', { pattern: '17 3 * * *' }, 'events.prune', { olderThanDays: EVENT_RETENTION_DAYS });
-  await jobs.schedule('timers.sweep', { everyMs: 5 * 60_000 }, 'timers.sweep', {});
+  await jobs.schedule('timers.sweep', { everyMs: 60_000 }, 'timers.sweep', {});
   await timers.rebuild();
 
   const firstAdmin = await auth.ensureFirstAdmin(config.admin);

@@ -6,7 +6,7 @@ export const jobRegistry = {
   'timer.fire': z.object({ timerId: z.uuid() }),
   /** retention: prune the event log past its age */
   'events.prune': z.object({ olderThanDays: z.number().int().positive() }),
-  /** catch-up for timers whose job was lost (e.g. Redis flushed while hubs ran) */
+  /** every minute: put timers that come due soon on the queue (and any whose copy was lost) */
   'timers.sweep': z.object({}),
 } as const;
 export type JobRegistryType = typeof jobRegistry;

@@ -62,7 +62,9 @@ export class IntakePipeline {
   /** Resolves once the event's effects are committed; rejects with the event's own error. */
   submit(input: IntakeEventInput): Promise<IntakeResult> {
     if (this.#isClosed) return Promise.reject(new Error('intake pipeline is closed'));
-    const event = IntakeEvent.parse(input);
+    const parsed = IntakeEvent.safeParse(input);
+    if (!parsed.success) return Promise.reject(parsed.error);
+    const event = parsed.data;
     return new Promise((resolve, reject) => {
       this.#queue.push({ event, resolve, reject });
       this.#pump();
@@ -150,7 +152,7 @@ export class IntakePipeline {
     this.#log.debug({ size: batch.length, events: logged.length }, 'intake batch committed');
     this.opts.bus.publish(logged);
     if (timers.length && this.opts.armTimers) {
-      // A timer that is not armed now is still in the database: the start-up rebuild and the sweep fire it.
+      // A timer that is not armed now is still in the database: the sweep arms it in time.
       await this.opts.armTimers(timers).catch((err: unknown) => this.#log.warn({ err, count: timers.length }, 'timers not armed'));
     }
   }

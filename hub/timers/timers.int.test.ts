@@ -71,6 +71,18 @@ describe.each([['in-process', false], ['bullmq', true]] as const)('durable timer
     }, { timeout: 15_000, interval: 100 });
   });
 
+  it('keeps far deadlines off the queue until they come within the horizon', async () => {
+    const database = await createTestDatabase();
+    cleanups.push(database.drop);
+    const hub = await start(database.url, uniquePrefix('q'));
+    const r = await hub.pipeline.submit({ channel: 'web', receivedAt: new Date(), actor: { type: 'customer' }, subject: 'Später' });
+    const soon = new Date(Date.now() + 5 * 60_000);
+    await hub.db.update(timers).set({ runAt: new Date(Date.now() + 30 * 86_400_000) }).where(sql`${timers.key} like ${`sla:%:${r.requestId}`}`);
+    expect(await hub.timers.armDue()).toBe(0);
+    await hub.db.update(timers).set({ runAt: soon }).where(eq(timers.key, `sla:response:${r.requestId}`));
+    expect(await hub.timers.armDue()).toBe(1);
+  });
+
   it('fires a timer once even when two copies of its job run', async () => {
     const database = await createTestDatabase();
     cleanups.push(database.drop);

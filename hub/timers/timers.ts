@@ -5,14 +5,17 @@ import { TimerAction, type JobRegistryType } from '../contracts/jobs.js';
 import type { JobRunner } from '../platform/jobs/port.js';
 import type { Logger } from '../platform/logger.js';
 
+/** How far ahead the queue holds copies of timers; the sweep runs well within it. */
+export const TIMER_HORIZON_MS = 15 * 60_000;
+
 export interface TimerRef { id: string; key: string; runAt: Date }
 
 export type TimerHandler = (action: TimerAction, timer: { id: string; runAt: Date }) => Promise<void>;
 
 /**
  * Durable deadlines: the row is written in the caller's transaction; the queue only holds a
- * copy (job id = timer key, so a copy is never doubled). `rebuild` re-enqueues every pending
- * timer at start, and a periodic sweep fires any whose copy was lost.
+ * copy (dedup key = timer key and time, so a copy is never doubled). Only the near future is
+ * kept on the queue: `armDue` (at start and every minute) re-arms what comes due soon.
  */
 export class TimerService {
   readonly #log: Logger;
@@ -46,21 +49,25 @@ export class TimerService {
     });
   }
 
-  /** At start: every pending timer goes back on the queue. */
-  async rebuild(): Promise<number> {
-    const pending = await this.db.select({ id: timers.id, key: timers.key, runAt: timers.runAt }).from(timers)
-      .where(isNull(timers.firedAt)).orderBy(asc(timers.runAt));
-    for (const t of pending) await this.arm(t);
-    this.#log.info({ count: pending.length }, 'timers rebuilt from the database');
-    return pending.length;
+  /**
+   * Puts every pending timer due within `horizonMs` on the queue (again). Called at start and
+   * by a sweep every minute, so the queue holds only the near future and a lost copy (a
+   * restart of the in-process runner, a flushed Redis) is back within a minute. Arming twice
+   * is harmless: the job's dedup key is the timer's key and time.
+   */
+  async armDue(horizonMs = TIMER_HORIZON_MS): Promise<number> {
+    const due = await this.db.select({ id: timers.id, key: timers.key, runAt: timers.runAt }).from(timers)
+      .where(and(isNull(timers.firedAt), lte(timers.runAt, new Date(Date.now() + horizonMs))))
+      .orderBy(asc(timers.runAt)).limit(10_000);
+    for (const t of due) await this.arm(t);
+    return due.length;
   }
 
-  /** Timers past due by more than a minute whose job never ran. */
-  async sweep(): Promise<number> {
-    const late = await this.db.select({ id: timers.id, key: timers.key, runAt: timers.runAt }).from(timers)
-      .where(and(isNull(timers.firedAt), lte(timers.runAt, new Date(Date.now() - 60_000)))).limit(1000);
-    for (const t of late) await this.arm(t);
-    return late.length;
+  /** At start: the timers that come due soon go back on the queue. */
+  async rebuild(): Promise<number> {
+    const n = await this.armDue();
+    this.#log.info({ count: n }, 'timers rebuilt from the database');
+    return n;
   }
 
   /**

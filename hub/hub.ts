@@ -88,8 +88,9 @@ export async function startHub(config: Config, opts: HubOptions): Promise<Hub> {
   await jobs.schedule('timers.sweep', { everyMs: 60_000 }, 'timers.sweep', {});
   await timers.rebuild();
 
-  const firstAdmin = await auth.ensureFirstAdmin(config.admin);
+  // Demo data first: its admin is then the first admin, and no random one is made beside it.
   if (opts.seed) await opts.seed(db, log);
+  const firstAdmin = await auth.ensureFirstAdmin(config.admin);
 
   const app = createApp({
     db, bus, auth, pipeline, log, metrics, consoleDir: opts.consoleDir,

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   try {
     hub = await startHub(config, {
       log, consoleDir,
-      seed: isDemo ? async (db, l) => (await import('../db/seed/demo.js')).seedDemo(db, l) : undefined,
+      seed: isDemo ? async (db, l) => { await (await import('../db/seed/demo.js')).seedDemo(db, l); } : undefined,
     });
   } catch (err) {
     if (err instanceof PortInUse) return fail(err.message);
@@ -59,7 +59,7 @@ function startupBanner(config: Config, hub: Hub, isDemo: boolean): string {
     `  realtime   not yet: socket.io arrives with the live console`,
     `  mqtt       not started: the MQTT alarm connector is not built yet${config.mqtt.url ? ` (MQTT_URL ${maskUrl(config.mqtt.url)} is noted for it)` : ''}`,
     `  mail       not started: the email channel is not built yet${config.smtpUrl || config.imapUrl ? ' (SMTP_URL / IMAP_URL are noted for it)' : ''}`,
-    isDemo ? '  demo data  loaded (users below share the password "demo-password")' : null,
+    isDemo ? '  demo data  loaded: sign in as admin@demo.local, agent.anna@demo.local, … with the password "demo-password"' : null,
     hub.firstAdmin?.password
       ? `\n  First start: sign in as ${hub.firstAdmin.email} with password  ${hub.firstAdmin.password}\n  (shown once; change it, or set HUB_ADMIN_EMAIL and HUB_ADMIN_PASSWORD before the first start)`
       : hub.firstAdmin ? `\n  Created the first admin ${hub.firstAdmin.email} from HUB_ADMIN_EMAIL / HUB_ADMIN_PASSWORD` : null,

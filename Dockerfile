@@ -14,4 +14,5 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000 1883
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:3000/readyz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["npx", "tsx", "hub/main.ts"]
+# node itself is PID 1, so SIGTERM reaches the hub (npx would stand in between) and it drains
+CMD ["node", "--import", "tsx", "hub/main.ts"]

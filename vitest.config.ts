@@ -28,6 +28,15 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The console's stores and reducers: pure functions over plain data, no DOM needed.
+          name: 'console',
+          include: ['console/src/**/*.test.ts'],
+          testTimeout: 10_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],
           globalSetup: ['test/support/build-console.ts'],

@@ -70,7 +70,7 @@ async function measure(handle: DbHandle, driver: string, maxBatch: number, total
   };
 }
 
-async function freshPostgres(adminUrl: string) {
+export async function freshPostgres(adminUrl: string) {
   const name = `hub_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
@@ -79,7 +79,7 @@ async function freshPostgres(adminUrl: string) {
   await migratePostgresUrl(u.toString());
   const handle = await openDb({ databaseUrl: u.toString(), maxConnections: 10 });
   return {
-    handle,
+    handle, url: u.toString(),
     drop: async () => { await admin.unsafe(`drop database if exists "${name}" with (force)`); await admin.end(); },
   };
 }

@@ -7,6 +7,13 @@ import { printTable, type BenchResult } from './lib.js';
 
 const benches: Record<string, () => Promise<{ run: (args: string[]) => Promise<BenchResult> }>> = {
   intake: () => import('./intake.js'),
+  alarms: () => import('./alarms.js'),
+  email: () => import('./email.js'),
+  fanout: () => import('./fanout.js'),
+  reports: () => import('./reports.js'),
+  webform: () => import('./webform.js'),
+  cluster: () => import('./cluster.js'),
+  search: () => import('./search.js'),
 };
 
 async function main(): Promise<void> {

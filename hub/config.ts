@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -31,6 +32,43 @@ const EnvSchema = z.object({
   HUB_DEMO_DATA: flag.default(false),
   HUB_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('hub'),
   HUB_SESSION_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  /** names this hub's persistent MQTT sessions (hub-<HUB_ID>-<n>): stable across restarts, unique per hub */
+  HUB_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, 'letters, digits, _ . - (at most 60)').optional(),
+  MQTT_SUBSCRIBERS: z.coerce.number().int().min(1).max(256).default(8),
+  ALARM_FLAP_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  ALARM_HISTORY_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  HUB_SECRET_KEY: z.string().refine((v) => decodeKey(v) !== null, '32 bytes as 64 hex digits or base64').optional(),
+  MAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  MAIL_SENDER_HOURLY_LIMIT: z.coerce.number().int().positive().default(20),
+  MAIL_CLOSED_REPLY: z.enum(['reopen', 'new']).default('reopen'),
+  IMAP_POLL_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  IMAP_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+  // Web forms and the customer portal (hub/portal).
+  PUBLIC_CORS_ORIGINS: z.string().default('').transform((v, ctx) => {
+    const list = v.split(',').map((o) => o.trim()).filter(Boolean);
+    for (const o of list) {
+      if (!/^https?:\/\/[^/\s]+$/.test(o)) ctx.addIssue({ code: 'custom', message: `${o}: expected an origin like https://www.example.com (no path)` });
+    }
+    return list;
+  }),
+  PUBLIC_RATE_IP_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  PUBLIC_RATE_EMAIL_PER_HOUR: z.coerce.number().int().positive().default(20),
+  PUBLIC_BODY_MAX_BYTES: z.coerce.number().int().positive().default(12 * 1024 * 1024),
+  PUBLIC_ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  PUBLIC_TRUST_PROXY: flag.default(false),
+  PORTAL_LINK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** scale-out: with REDIS_URL one hub at a time polls a mailbox, handing over after this long */
+  IMAP_SESSION_SECONDS: z.coerce.number().positive().max(86_400).default(300),
+  /** SIGTERM: stop intake, finish in-flight work, exit within this many seconds */
+  HUB_SHUTDOWN_SECONDS: z.coerce.number().positive().max(3600).default(20),
+  /** provision devices into Mosquitto's dynamic-security plugin (MQTT_URL's user must be a dynsec admin) */
+  MQTT_DYNSEC: flag.default(false),
+  /** turns on POST /api/public/mqtt/authenticate|authorize for EMQX; the broker sends it as X-Hub-Broker-Secret */
+  MQTT_HTTP_AUTH_SECRET: z.string().min(24, 'at least 24 characters').optional(),
+}).refine((e) => !e.MQTT_DYNSEC || e.MQTT_URL, {
+  message: 'MQTT_DYNSEC provisions an external broker: set MQTT_URL (with a dynsec admin user) too',
+  path: ['MQTT_DYNSEC'],
 }).refine((e) => !e.HUB_ADMIN_EMAIL === !e.HUB_ADMIN_PASSWORD, {
   message: 'set both HUB_ADMIN_EMAIL and HUB_ADMIN_PASSWORD, or neither',
   path: ['HUB_ADMIN_PASSWORD'],
@@ -52,6 +90,37 @@ export interface Config {
   isDemoData: boolean;
   queuePrefix: string;
   sessionHours: number;
+  hubId: string;
+  alarms: { flapWindowSeconds: number; historyDays: number; subscribers: number };
+  eventRetentionDays: number;
+  scale: { imapSessionMs: number; shutdownMs: number; isDynsec: boolean; brokerHttpAuthSecret?: string };
+  mail: {
+    /** AES-256 key for stored mailbox credentials; unset: a key file in DATA_DIR */
+    secretKey?: Buffer;
+    attachmentMaxBytes: number;
+    senderHourlyLimit: number;
+    closedReply: 'reopen' | 'new';
+    imapPollMs: number;
+    /** messages fetched and submitted together */
+    imapBatch: number;
+  };
+  /** public web forms and the customer portal */
+  portal: {
+    corsOrigins: string[];
+    rateIpPerMinute: number;
+    rateEmailPerHour: number;
+    bodyMaxBytes: number;
+    attachmentMaxBytes: number;
+    /** take the client address from X-Forwarded-For (behind a reverse proxy) */
+    isProxyTrusted: boolean;
+    magicLinkMinutes: number;
+  };
+}
+
+/** 64 hex digits or base64 of 32 bytes. */
+export function decodeKey(v: string): Buffer | null {
+  const b = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+  return b.length === 32 ? b : null;
 }
 
 export class ConfigError extends Error {
@@ -86,5 +155,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     isDemoData: e.HUB_DEMO_DATA,
     queuePrefix: e.HUB_QUEUE_PREFIX,
     sessionHours: e.HUB_SESSION_HOURS,
+    hubId: e.HUB_ID ?? (hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 60) || 'hub'),
+    alarms: { flapWindowSeconds: e.ALARM_FLAP_WINDOW_SECONDS, historyDays: e.ALARM_HISTORY_DAYS, subscribers: e.MQTT_SUBSCRIBERS },
+    eventRetentionDays: e.EVENT_RETENTION_DAYS,
+    scale: { imapSessionMs: e.IMAP_SESSION_SECONDS * 1000, shutdownMs: e.HUB_SHUTDOWN_SECONDS * 1000, isDynsec: e.MQTT_DYNSEC, brokerHttpAuthSecret: e.MQTT_HTTP_AUTH_SECRET },
+    mail: {
+      secretKey: e.HUB_SECRET_KEY ? decodeKey(e.HUB_SECRET_KEY) ?? undefined : undefined,
+      attachmentMaxBytes: e.MAIL_ATTACHMENT_MAX_BYTES,
+      senderHourlyLimit: e.MAIL_SENDER_HOURLY_LIMIT,
+      closedReply: e.MAIL_CLOSED_REPLY,
+      imapPollMs: e.IMAP_POLL_SECONDS * 1000,
+      imapBatch: e.IMAP_BATCH,
+    },
+    portal: {
+      corsOrigins: e.PUBLIC_CORS_ORIGINS, rateIpPerMinute: e.PUBLIC_RATE_IP_PER_MINUTE, rateEmailPerHour: e.PUBLIC_RATE_EMAIL_PER_HOUR,
+      bodyMaxBytes: e.PUBLIC_BODY_MAX_BYTES, attachmentMaxBytes: e.PUBLIC_ATTACHMENT_MAX_BYTES, isProxyTrusted: e.PUBLIC_TRUST_PROXY,
+      magicLinkMinutes: e.PORTAL_LINK_MINUTES,
+    },
   };
 }

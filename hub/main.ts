@@ -6,7 +6,6 @@ import { createLogger } from './platform/logger.js';
 import { maskUrl } from '../db/client.js';
 
 const consoleDir = fileURLToPath(new URL('../console/dist', import.meta.url));
-const SHUTDOWN_MS = 15_000;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -38,10 +37,15 @@ async function main(): Promise<void> {
   process.stdout.write(startupBanner(config, hub, isDemo));
 
   const shutdown = async (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => { log.error('shutdown took too long; exiting'); process.exit(1); }, SHUTDOWN_MS);
+    // HUB_SHUTDOWN_SECONDS bounds it: what has not committed by then is not acknowledged either,
+    // so the broker, the IMAP server or the client sends it again.
+    log.info({ signal, boundSeconds: config.scale.shutdownMs / 1000 }, 'shutting down: draining');
+    const timer = setTimeout(() => { log.error('shutdown took too long; exiting'); log.flush?.(); process.exit(1); }, config.scale.shutdownMs);
     timer.unref();
+    const t0 = Date.now();
     await hub.close();
+    log.info({ ms: Date.now() - t0 }, 'shut down cleanly');
+    log.flush?.();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
@@ -56,9 +60,14 @@ function startupBanner(config: Config, hub: Hub, isDemo: boolean): string {
     hub.httpPort !== config.http.port ? `  port ${config.http.port} was taken; using ${hub.httpPort} (set PORT to choose)` : null,
     `  database   ${hub.dbHandle.driver === 'postgres' ? `PostgreSQL ${hub.dbHandle.location}` : `PGlite (embedded) in ${hub.dbHandle.location}`}`,
     `  jobs       ${hub.jobs.kind === 'bullmq' ? `BullMQ on ${maskUrl(config.redisUrl!)}` : 'in-process runner (set REDIS_URL for BullMQ)'}`,
-    `  realtime   not yet: socket.io arrives with the live console`,
-    `  mqtt       not started: the MQTT alarm connector is not built yet${config.mqtt.url ? ` (MQTT_URL ${maskUrl(config.mqtt.url)} is noted for it)` : ''}`,
-    `  mail       not started: the email channel is not built yet${config.smtpUrl || config.imapUrl ? ' (SMTP_URL / IMAP_URL are noted for it)' : ''}`,
+    hub.realtime
+      ? `  realtime   socket.io at /socket.io, ${hub.realtime.mode === 'redis-streams' ? 'Redis streams adapter (presence across hubs)' : 'in-memory adapter (set REDIS_URL for the Redis streams adapter)'}; frames from the event log`
+      : '  realtime   off (no HTTP listener)',
+    hub.mqtt.kind === 'embedded'
+      ? `  mqtt       embedded broker on :${hub.mqtt.port} (devices sign in with their id and token)${hub.mqtt.port !== config.mqtt.port && config.mqtt.port !== 0 ? `; port ${config.mqtt.port} was taken (set MQTT_PORT to choose)` : ''}`
+      : `  mqtt       ${hub.mqtt.connections} subscriber connections to ${maskUrl(config.mqtt.url!)} as hub-${config.hubId}-<n> (shared subscription $share/hub/devices/+/alarms)`,
+    `  mail out   ${config.smtpUrl ? `SMTP via ${maskUrl(config.smtpUrl)} (outbox with retries)` : 'kept in the outbox, shown in the console (set SMTP_URL to send)'}; from ${config.mailFrom}`,
+    `  mail in    ${hub.mail.intake.mailboxCount ? `IMAP: ${hub.mail.intake.mailboxCount} mailbox(es) polled (IDLE)${config.imapUrl ? `, incl. IMAP_URL ${maskUrl(config.imapUrl)}` : ''}` : 'off (set IMAP_URL, or add mailboxes under /api/mailboxes)'}`,
     isDemo ? '  demo data  loaded: sign in as admin@demo.local, agent.anna@demo.local, … with the password "demo-password"' : null,
     hub.firstAdmin?.password
       ? `\n  First start: sign in as ${hub.firstAdmin.email} with password  ${hub.firstAdmin.password}\n  (shown once; change it, or set HUB_ADMIN_EMAIL and HUB_ADMIN_PASSWORD before the first start)`

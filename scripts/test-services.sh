@@ -16,6 +16,7 @@ command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v mosquitto >/dev/null || missing+=(mosquitto)
 [ -x /usr/bin/chromium ] || missing+=(chromium)   # the console's browser tests (Playwright drives Debian's Chromium)
+[ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)   # email tests start a private Dovecot per file (test/support/dovecot.ts)
 if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then log "missing Debian packages: ${missing[*]} (install them as root)"; exit 1; fi
   log "installing ${missing[*]}"

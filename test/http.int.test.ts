@@ -11,7 +11,7 @@ describe('HTTP surface', () => {
     expect((await t.request('GET', '/healthz')).body).toEqual({ status: 'ok' });
     const ready = await t.request('GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', jobs: 'ok' } });
+    expect(ready.body).toEqual({ status: 'ready', checks: { accepting: 'ok', database: 'ok', jobs: 'ok' } });
     await t.request('GET', '/api/requests', { token: t.adminToken });
     const metrics = await t.request('GET', '/metrics');
     expect(metrics.headers.get('content-type')).toMatch(/text\/plain/);

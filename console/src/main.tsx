@@ -1,88 +1,70 @@
+import { Navigate, Route, Router } from '@solidjs/router';
+import { lazy, Show, type JSX } from 'solid-js';
 import { render } from 'solid-js/web';
-import { createResource, createSignal, For, Show } from 'solid-js';
-import { api, ApiError, type Me, type Page } from './api';
+import { Loading } from './components/bits';
+import { Toasts } from './components/toasts';
+import { LoginPage } from './pages/Login';
+import { QueuePage } from './pages/queue/QueuePage';
+import { RequestPage } from './pages/request/RequestPage';
+import { Shell } from './pages/Shell';
+import { allows, loadSession, me } from './stores/session';
+import './styles/app.css';
 
-// A placeholder until the live console lands: sign in, see who you are and what the hub holds.
+// Work screens load with the shell; administration and the rarer screens load on first visit.
+const AdminRoutes = {
+  users: lazy(() => import('./pages/admin/UsersPage')),
+  teams: lazy(() => import('./pages/admin/TeamsPage')),
+  catalog: lazy(() => import('./pages/admin/CatalogPage')),
+  devices: lazy(() => import('./pages/admin/DevicesPage')),
+  import: lazy(() => import('./pages/admin/ImportPage')),
+  deadLetters: lazy(() => import('./pages/admin/DeadLettersPage')),
+  outbox: lazy(() => import('./pages/admin/OutboxPage')),
+};
+const AlarmsPage = lazy(() => import('./pages/AlarmsPage'));
+const IntakePage = lazy(() => import('./pages/intake/IntakePage'));
+const DispatchPage = lazy(() => import('./pages/dispatch/DispatchPage'));
+const TechnicianPage = lazy(() => import('./pages/technician/TechnicianPage'));
+const OrderPage = lazy(() => import('./pages/order/OrderPage'));
+const KnowledgePage = lazy(() => import('./pages/knowledge/KnowledgePage'));
+const ReportsPage = lazy(() => import('./pages/reports/ReportsPage'));
+const SearchPage = lazy(() => import('./pages/search/SearchPage'));
+
+function Root(props: { children?: JSX.Element }) {
+  return (
+    <>
+      <Show when={me() !== undefined} fallback={<Loading label="Starting the console…" />}>{props.children}</Show>
+      <Toasts />
+    </>
+  );
+}
+
 function App() {
-  const [me, { refetch }] = createResource(async () => {
-    try {
-      return await api<Me>('GET', '/auth/me');
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) return null;
-      throw e;
-    }
-  });
+  void loadSession().catch(() => undefined);
   return (
-    <main>
-      <header><h1>Service Hub</h1><Show when={me()}>{(m) => <SignedInAs me={m()} onOut={refetch} />}</Show></header>
-      <Show when={!me.loading} fallback={<p>Loading…</p>}>
-        <Show when={me()} fallback={<Login onIn={refetch} />}>
-          <Overview />
-        </Show>
-      </Show>
-    </main>
-  );
-}
-
-function SignedInAs(props: { me: Me; onOut: () => void }) {
-  const out = async () => { await api('POST', '/auth/logout'); props.onOut(); };
-  return (
-    <div class="who">
-      <span data-testid="who">{props.me.user?.name ?? 'API key'} · {props.me.role}</span>
-      <button onClick={out}>Sign out</button>
-    </div>
-  );
-}
-
-function Login(props: { onIn: () => void }) {
-  const [email, setEmail] = createSignal('');
-  const [password, setPassword] = createSignal('');
-  const [error, setError] = createSignal('');
-  const submit = async (e: SubmitEvent) => {
-    e.preventDefault();
-    setError('');
-    try {
-      await api('POST', '/auth/login', { email: email(), password: password() });
-      props.onIn();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
-  };
-  return (
-    <form class="card login" onSubmit={submit}>
-      <h2>Sign in</h2>
-      <label>Email <input type="email" autocomplete="username" value={email()} onInput={(e) => setEmail(e.currentTarget.value)} required /></label>
-      <label>Password <input type="password" autocomplete="current-password" value={password()} onInput={(e) => setPassword(e.currentTarget.value)} required /></label>
-      <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
-      <button type="submit">Sign in</button>
-    </form>
-  );
-}
-
-interface Req { id: string; number: string; subject: string; status: string; priority: string; channel: string; createdAt: string }
-
-function Overview() {
-  const [requests] = createResource(() => api<Page<Req>>('GET', '/requests?limit=20'));
-  const [assets] = createResource(() => api<Page<{ id: string }>>('GET', '/assets?limit=500').catch(() => null));
-  return (
-    <section class="card">
-      <p>
-        <Show when={assets()}>{(a) => <span data-testid="asset-count">{a().items.length}{a().nextCursor ? '+' : ''} assets in the install base · </span>}</Show>
-        <a href="/api/openapi.json">API (OpenAPI)</a>
-      </p>
-      <h2>Latest requests</h2>
-      <Show when={requests()?.items.length} fallback={<p>No requests yet.</p>}>
-        <table>
-          <thead><tr><th>Number</th><th>Subject</th><th>Channel</th><th>Priority</th><th>Status</th><th>Opened</th></tr></thead>
-          <tbody>
-            <For each={requests()?.items}>{(r) => (
-              <tr><td>{r.number}</td><td>{r.subject}</td><td>{r.channel}</td><td>{r.priority}</td><td>{r.status}</td><td>{new Date(r.createdAt).toLocaleString()}</td></tr>
-            )}</For>
-          </tbody>
-        </table>
-      </Show>
-      <p class="hint">The live agent console (queues, request view, alarms, phone intake) replaces this page.</p>
-    </section>
+    <Router root={Root}>
+      <Route path="/login" component={LoginPage} />
+      <Route path="/" component={Shell}>
+        <Route path="/" component={() => <Navigate href={allows('technicians.report') ? '/my-day' : '/queue'} />} />
+        <Route path="/queue" component={QueuePage} />
+        <Route path="/requests/:id" component={RequestPage} />
+        <Route path="/intake" component={IntakePage} />
+        <Route path="/alarms" component={AlarmsPage} />
+        <Route path="/dispatch" component={DispatchPage} />
+        <Route path="/my-day" component={TechnicianPage} />
+        <Route path="/orders/:id" component={OrderPage} />
+        <Route path="/knowledge/:id?" component={KnowledgePage} />
+        <Route path="/reports" component={ReportsPage} />
+        <Route path="/search" component={SearchPage} />
+        <Route path="/admin/users" component={AdminRoutes.users} />
+        <Route path="/admin/teams" component={AdminRoutes.teams} />
+        <Route path="/admin/catalog" component={AdminRoutes.catalog} />
+        <Route path="/admin/devices" component={AdminRoutes.devices} />
+        <Route path="/admin/import" component={AdminRoutes.import} />
+        <Route path="/admin/dead-letters" component={AdminRoutes.deadLetters} />
+        <Route path="/admin/outbox" component={AdminRoutes.outbox} />
+        <Route path="*" component={() => <div class="page"><div class="state empty"><strong>No such page</strong></div></div>} />
+      </Route>
+    </Router>
   );
 }
 

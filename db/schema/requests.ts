@@ -47,18 +47,29 @@ export const serviceRequests = pgTable('service_requests', {
   responseDueAt: timestamp({ withTimezone: true, precision: 3 }),
   resolutionDueAt: timestamp({ withTimezone: true, precision: 3 }),
   firstRespondedAt: timestamp({ withTimezone: true, precision: 3 }),
+  /** SLA clocks stop while waiting for the customer or suspended: since when, and the business time paused so far */
+  slaPausedAt: timestamp({ withTimezone: true, precision: 3 }),
+  slaPausedMs: bigint({ mode: 'number' }).notNull().default(0),
+  /** which SLA warnings and breaches happened: { "response.warned": iso, "resolution.breached": iso, … } */
+  slaMarks: jsonb().$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
   resolvedAt: timestamp({ withTimezone: true, precision: 3 }),
   closedAt: timestamp({ withTimezone: true, precision: 3 }),
   closeReason: text(),
   mergedIntoId: uuid().references((): AnyPgColumn => serviceRequests.id, { onDelete: 'set null' }),
+  /** a request split off another one keeps a link to it */
+  splitFromId: uuid().references((): AnyPgColumn => serviceRequests.id, { onDelete: 'set null' }),
   createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
 }, (t) => [
   uniqueIndex('service_requests_number_key').on(t.number),
   index('service_requests_team_status_idx').on(t.teamId, t.status),
   index('service_requests_created_idx').on(t.createdAt, t.id),
+  // The queue board: one team's requests, newest first, paged by (created_at, id).
+  index('service_requests_team_created_idx').on(t.teamId, t.createdAt, t.id),
   index('service_requests_customer_idx').on(t.customerId),
   index('service_requests_contact_idx').on(t.contactId),
+  // Reports: a unit's requests in a time window (early-life failures, complaints after a visit).
+  index('service_requests_asset_created_idx').on(t.assetId, t.createdAt),
   // Dedup looks up the newest open request of an asset.
   index('service_requests_open_asset_idx').on(t.assetId, t.createdAt)
     .where(sql`${t.status} not in ('resolved', 'closed', 'closed_unresolved')`),

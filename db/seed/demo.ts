@@ -1,124 +1,213 @@
-import { eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { hashPassword } from '../../hub/auth/tokens.js';
+import { normalizePhone } from '../../hub/identify/identify.js';
+import { articleSearchText } from '../../hub/knowledge/text.js';
+import { isoDay } from '../../hub/identify/warranty.js';
+import { Conflict } from '../../hub/platform/errors.js';
+import type { Logger } from '../../hub/platform/logger.js';
 import type { Db, Tx } from '../client.js';
 import {
-  assets, contacts, contracts, customers, faultCodes, orderRules, productModels, requestCategories, routingRules, sites, teamMembers,
-  teams, users,
+  assets, contacts, contracts, customers, faultCodes, knowledgeArticleRevisions, knowledgeArticles, orderRules, productModels, requestCategories,
+  routingRules, sites, teamMembers, teams, users,
 } from '../schema/index.js';
-import { hashPassword } from '../../hub/auth/tokens.js';
-import type { Logger } from '../../hub/platform/logger.js';
-import { DEMO_CATEGORIES, DEMO_FAULT_CODES, DEMO_MODELS, DEMO_PASSWORD, DEMO_TEAMS, DEMO_USERS, SLA_BY_TIER } from './demo-catalog.js';
-import { DEMO_CUSTOMERS } from './demo-customers.js';
-import { holidaysFor } from './holidays.js';
 import { addDays, addMonths } from './dates.js';
+import { planAssets } from './demo-assets.js';
+import { DEMO_CATEGORIES, DEMO_FAULT_CODES, DEMO_MODELS, DEMO_ORDER_RULES, SLA_TIERS } from './demo-catalogue.js';
+import { DEMO_CUSTOMERS } from './demo-customers.js';
+import { DEMO_ARTICLES } from './demo-knowledge.js';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_ROUTING_RULES, DEMO_TEAMS, DEMO_USERS } from './demo-organisation.js';
 import { createRng } from './prng.js';
 
-export const DEMO_ASSET_COUNT = 200;
-const MARKER_REF = 'DEMO-C-001';
+export { DEMO_ADMIN_EMAIL, DEMO_PASSWORD };
+
+/** Fixed, so every machine gets the same install base. */
+const DEMO_SEED = 0x5eed_2026;
+
+const COUNTED = {
+  customers, contacts, sites, productModels, contracts, assets, faultCodes, requestCategories,
+  teams, routingRules, users, teamMembers, orderRules, knowledgeArticles,
+} as const;
+export type SeedCounts = Record<keyof typeof COUNTED, number>;
 
 export interface SeedSummary {
+  /** true when the demo customers were there already and nothing was written */
   isAlreadySeeded: boolean;
-  customers: number; contacts: number; sites: number; contracts: number; productModels: number; assets: number;
-  faultCodes: number; categories: number; teams: number; routingRules: number; users: number; orderRules: number;
+  /** rows in each table after seeding (the demo rows plus whatever was there before) */
+  counts: SeedCounts;
+}
+
+export interface SeedOptions {
+  /** the seeding day: install dates and contract validity count back from it */
+  now?: Date;
 }
 
 /**
- * A small, believable install base (DOMAIN.md), the same on every machine: a seeded PRNG,
- * dates relative to `today` (so "in warranty" and "expired contract" stay true over time),
- * everything in one transaction, and nothing done twice (the first demo customer is the marker).
+ * Loads the demo install base, organisation and reference data in one transaction, so it is
+ * there completely or not at all. Running it again changes nothing: the demo customers'
+ * external refs are claimed first, and when they exist the rest is skipped.
  */
-export async function seedDemo(db: Db, log: Logger, today = new Date()): Promise<SeedSummary> {
-  const passwordHash = await hashPassword(DEMO_PASSWORD); // once: argon2 is deliberately slow
-  const summary = await db.transaction(async (tx) => {
-    const [marker] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.externalRef, MARKER_REF));
-    if (marker) return null;
-    return insertAll(tx, passwordHash, today.toISOString().slice(0, 10));
-  });
-  if (!summary) {
-    log.info('demo data already loaded');
-    return { isAlreadySeeded: true, customers: 0, contacts: 0, sites: 0, contracts: 0, productModels: 0, assets: 0, faultCodes: 0, categories: 0, teams: 0, routingRules: 0, users: 0, orderRules: 0 };
-  }
-  log.info({ ...summary }, 'demo data loaded');
-  return { isAlreadySeeded: false, ...summary };
+export async function seedDemo(db: Db, log: Logger, opts: SeedOptions = {}): Promise<SeedSummary> {
+  const today = isoDay(opts.now ?? new Date());
+  const isInserted = await db.transaction((tx) => insertDemo(tx, today));
+  const counts = await countRows(db);
+  log.info({ ...counts }, isInserted ? 'demo data loaded' : 'demo data already present');
+  return { isAlreadySeeded: !isInserted, counts };
 }
 
-async function insertAll(tx: Tx, passwordHash: string, today: string): Promise<Omit<SeedSummary, 'isAlreadySeeded'>> {
-  const rng = createRng(20_261_123);
-  const models = await tx.insert(productModels).values(DEMO_MODELS.map(({ serialPrefix: _p, for: _f, ...m }) => m)).onConflictDoNothing().returning();
-  const modelByCode = new Map((await tx.select().from(productModels)).map((m) => [m.code, m]));
-  const codes = await tx.insert(faultCodes).values([...DEMO_FAULT_CODES]).onConflictDoNothing().returning({ id: faultCodes.id });
-  const cats = await tx.insert(requestCategories).values(DEMO_CATEGORIES.map((c) => ({ ...c }))).onConflictDoNothing().returning({ id: requestCategories.id });
+async function insertDemo(tx: Tx, today: string): Promise<boolean> {
+  const customerIds = await claimCustomers(tx);
+  if (!customerIds) return false;
+  const siteIds = await insertSites(tx, customerIds);
+  const contractIds = await insertContracts(tx, customerIds, today);
+  await insertContacts(tx, customerIds);
+  const models = await ensureModels(tx);
+  await insertAssets(tx, today, { customerIds, siteIds, contractIds, models });
+  await ensureReferenceData(tx);
+  const teamIds = await ensureTeams(tx);
+  await tx.insert(routingRules).values(DEMO_ROUTING_RULES.map((r) => ({
+    teamId: must(teamIds, r.team), position: r.position, type: r.type ?? null, region: r.region ?? null,
+  })));
+  await insertUsers(tx, teamIds, customerIds);
+  await insertArticles(tx, models);
+  return true;
+}
 
-  let contractNo = 0;
-  let siteCount = 0;
-  const owned: Array<{ customerId: string; siteIds: string[]; contractId: string | null; kind: string; weight: number; ref: string }> = [];
-  for (const c of DEMO_CUSTOMERS) {
-    const [row] = await tx.insert(customers).values({ name: c.name, country: c.country, region: c.region, email: c.email, phone: c.phone, externalRef: c.ref }).returning({ id: customers.id });
-    const customerId = row!.id;
-    await tx.insert(contacts).values({ customerId, name: c.contact.name, email: c.contact.email, phone: c.contact.phone.replace(/[^\d+]/g, ''), language: c.contact.language }).onConflictDoNothing();
-    const siteRows = await tx.insert(sites).values(c.sites.map((s) => ({ ...s, customerId, country: c.country }))).returning({ id: sites.id });
-    siteCount += siteRows.length;
-    let contractId: string | null = null;
-    if (c.contract) {
-      const validFrom = addDays(today, -c.contract.startedDaysAgo);
-      const [k] = await tx.insert(contracts).values({
-        number: `DEMO-K-${String(++contractNo).padStart(3, '0')}`, customerId, name: c.contract.name, coverage: c.contract.coverage,
-        validFrom, validUntil: addDays(addMonths(validFrom, c.contract.months), -1), sla: SLA_BY_TIER[c.contract.tier],
-      }).returning({ id: contracts.id });
-      contractId = k!.id;
-    }
-    owned.push({ customerId, siteIds: siteRows.map((s) => s.id), contractId, kind: c.kind, weight: c.weight, ref: c.ref });
+async function insertArticles(tx: Tx, models: Map<string, ModelRef>): Promise<void> {
+  const rows = await tx.insert(knowledgeArticles).values(DEMO_ARTICLES.map((a) => ({
+    title: a.title, body: a.body, tags: a.tags, faultCodes: a.faultCodes, modelIds: a.models.map((m) => must(models, m).id),
+    visibility: a.visibility, status: 'published', publishedAt: new Date(), searchText: articleSearchText(a),
+  }))).returning();
+  await tx.insert(knowledgeArticleRevisions).values(rows.map((r) => ({
+    articleId: r.id, version: r.version, title: r.title, body: r.body, tags: r.tags, faultCodes: r.faultCodes, modelIds: r.modelIds,
+    visibility: r.visibility, status: r.status, note: 'demo data',
+  })));
+}
+
+/**
+ * The marker. Inserting the customers with ON CONFLICT DO NOTHING makes a concurrent second
+ * seeder wait on the unique index and then find them taken, instead of racing a pre-check.
+ */
+async function claimCustomers(tx: Tx): Promise<Map<string, string> | null> {
+  const rows = await tx.insert(customers).values(DEMO_CUSTOMERS.map((c) => ({
+    name: c.name, country: c.country, region: c.region, email: c.email, phone: c.phone,
+    externalRef: c.ref, notes: 'demo data',
+  }))).onConflictDoNothing({ target: customers.externalRef })
+    .returning({ id: customers.id, ref: customers.externalRef });
+  if (rows.length === 0) return null;
+  if (rows.length < DEMO_CUSTOMERS.length) {
+    // Some demo customers were deleted by hand: filling in around them would duplicate the rest.
+    throw new Conflict('the demo data is only partly present; remove the remaining DEMO-C-* customers (and their rows) first');
   }
+  return new Map(rows.map((r) => [r.ref ?? '', r.id]));
+}
 
-  const assetRows: Array<typeof assets.$inferInsert> = [];
-  const perPrefix = new Map<string, number>();
-  for (let i = 0; i < DEMO_ASSET_COUNT; i++) {
-    const owner = owned[rng.weighted(owned.map((o) => o.weight))]!;
-    const model = rng.pick(DEMO_MODELS.filter((m) => m.for.includes(owner.kind as never)));
-    const installedAt = addDays(today, -rng.int(20, 1400));
-    const n = (perPrefix.get(model.serialPrefix) ?? 0) + 1;
-    perPrefix.set(model.serialPrefix, n);
-    assetRows.push({
-      serialNumber: `${model.serialPrefix}-${installedAt.slice(0, 4)}-${String(n).padStart(6, '0')}`,
-      modelId: modelByCode.get(model.code)!.id, customerId: owner.customerId, siteId: rng.pick(owner.siteIds),
-      contractId: owner.contractId, installedAt, warrantyUntil: addDays(addMonths(installedAt, model.warrantyMonths), -1),
-    });
-  }
-  await tx.insert(assets).values(assetRows);
+async function insertSites(tx: Tx, customerIds: Map<string, string>): Promise<Map<string, string[]>> {
+  const rows = await tx.insert(sites).values(DEMO_CUSTOMERS.flatMap((c) => c.sites.map((s) => ({
+    customerId: must(customerIds, c.ref), name: s.name, address: s.address, city: s.city, postalCode: s.postalCode,
+    country: c.country, region: s.region, latitude: s.latitude, longitude: s.longitude,
+  })))).returning({ id: sites.id, customerId: sites.customerId, name: sites.name });
+  // Matched by name rather than by RETURNING order, which SQL does not promise.
+  const byKey = new Map(rows.map((r) => [`${r.customerId}/${r.name}`, r.id]));
+  return new Map(DEMO_CUSTOMERS.map((c) => {
+    const customerId = must(customerIds, c.ref);
+    return [c.ref, c.sites.map((s) => must(byKey, `${customerId}/${s.name}`))];
+  }));
+}
 
-  const teamIds = new Map<string, string>();
-  let position = 10;
-  let ruleCount = 0;
-  const years = [Number(today.slice(0, 4)), Number(today.slice(0, 4)) + 1];
-  for (const t of DEMO_TEAMS) {
-    const [row] = await tx.insert(teams).values({
-      name: t.name, region: t.region, isDefault: t.isDefault ?? false,
-      calendar: { timeZone: t.timeZone, weekdays: t.weekdays, open: t.open, close: t.close, holidays: t.country ? years.flatMap((y) => holidaysFor(t.country!, y)) : [] },
-    }).returning({ id: teams.id });
-    teamIds.set(t.name, row!.id);
-    for (const r of t.routes) {
-      // Complaints go to complaint management before any region rule looks at them.
-      await tx.insert(routingRules).values({ teamId: row!.id, position: r.type ? 1 : position++, region: r.region ?? null, type: r.type ?? null });
-      ruleCount++;
-    }
-  }
+async function insertContracts(tx: Tx, customerIds: Map<string, string>, today: string): Promise<Map<string, string>> {
+  const withContract = DEMO_CUSTOMERS.filter((c) => c.contract);
+  const rows = await tx.insert(contracts).values(withContract.map((c, i) => {
+    const spec = c.contract!;
+    const validFrom = addDays(today, -spec.startedDaysAgo);
+    return {
+      number: `DEMO-K-${String(i + 1).padStart(3, '0')}`, customerId: must(customerIds, c.ref), name: spec.name,
+      coverage: spec.coverage, validFrom, validUntil: addDays(addMonths(validFrom, spec.months), -1), sla: SLA_TIERS[spec.tier],
+    };
+  })).returning({ id: contracts.id, customerId: contracts.customerId });
+  const refOf = new Map([...customerIds].map(([ref, id]) => [id, ref]));
+  return new Map(rows.map((r) => [must(refOf, r.customerId), r.id]));
+}
 
-  const customerByRef = new Map(owned.map((o) => [o.ref, o.customerId]));
-  for (const u of DEMO_USERS) {
-    const [row] = await tx.insert(users).values({
-      email: u.email, name: u.name, role: u.role, passwordHash, skills: u.skills ?? [], region: u.region ?? null, phone: u.phone ?? null,
-      customerId: u.customerRef ? customerByRef.get(u.customerRef) ?? null : null,
-    }).onConflictDoNothing().returning({ id: users.id });
-    if (row && u.teams.length) await tx.insert(teamMembers).values(u.teams.map((name) => ({ teamId: teamIds.get(name)!, userId: row.id })));
-  }
+async function insertContacts(tx: Tx, customerIds: Map<string, string>): Promise<void> {
+  // A contact may already exist under that address (an earlier mail); it keeps its owner.
+  await tx.insert(contacts).values(DEMO_CUSTOMERS.map((c) => ({
+    customerId: must(customerIds, c.ref), name: c.contact.name, email: c.contact.email,
+    phone: normalizePhone(c.contact.phone), language: c.contact.language,
+  }))).onConflictDoNothing();
+}
 
-  const rules = await tx.insert(orderRules).values([
-    { name: 'Compressor faults open a corrective order', faultCode: 'E1', isPrefix: true, minSeverity: 'major', orderKind: 'corrective', priority: 'high' },
-    { name: 'Repeated refrigerant pressure faults', faultCode: 'E20', isPrefix: true, minSeverity: 'major', minOccurrences: 3, windowMinutes: 60, orderKind: 'corrective' },
-  ]).returning({ id: orderRules.id });
+interface ModelRef { id: string; warrantyMonths: number }
 
-  return {
-    customers: owned.length, contacts: owned.length, sites: siteCount, contracts: contractNo, productModels: models.length,
-    assets: assetRows.length, faultCodes: codes.length, categories: cats.length, teams: teamIds.size, routingRules: ruleCount,
-    users: DEMO_USERS.length, orderRules: rules.length,
-  };
+/** Models, fault codes and categories may exist already (same code, same key): those are kept. */
+async function ensureModels(tx: Tx): Promise<Map<string, ModelRef>> {
+  await tx.insert(productModels).values([...DEMO_MODELS]).onConflictDoNothing({ target: productModels.code });
+  const codes = DEMO_MODELS.map((m) => m.code);
+  const rows = await tx.select({ id: productModels.id, code: productModels.code, warrantyMonths: productModels.warrantyMonths })
+    .from(productModels).where(sql`${productModels.code} in ${codes}`);
+  return new Map(rows.map((r) => [r.code, { id: r.id, warrantyMonths: r.warrantyMonths }]));
+}
+
+interface AssetRefs {
+  customerIds: Map<string, string>;
+  siteIds: Map<string, string[]>;
+  contractIds: Map<string, string>;
+  models: Map<string, ModelRef>;
+}
+
+async function insertAssets(tx: Tx, today: string, refs: AssetRefs): Promise<void> {
+  const warranty = new Map([...refs.models].map(([code, m]) => [code, m.warrantyMonths]));
+  const planned = planAssets(createRng(DEMO_SEED), DEMO_CUSTOMERS, warranty, today);
+  await tx.insert(assets).values(planned.map((a) => ({
+    serialNumber: a.serialNumber,
+    modelId: must(refs.models, a.modelCode).id,
+    customerId: must(refs.customerIds, a.customerRef),
+    siteId: refs.siteIds.get(a.customerRef)?.[a.siteIndex] ?? null,
+    contractId: refs.contractIds.get(a.customerRef) ?? null,
+    installedAt: a.installedAt,
+    warrantyUntil: a.warrantyUntil,
+  })));
+}
+
+async function ensureReferenceData(tx: Tx): Promise<void> {
+  await tx.insert(faultCodes).values([...DEMO_FAULT_CODES]).onConflictDoNothing({ target: faultCodes.code });
+  await tx.insert(requestCategories).values([...DEMO_CATEGORIES]).onConflictDoNothing({ target: requestCategories.key });
+  await tx.insert(orderRules).values([...DEMO_ORDER_RULES]);
+}
+
+async function ensureTeams(tx: Tx): Promise<Map<string, string>> {
+  // Only one team may be the default; an install that already chose one keeps it.
+  const [current] = await tx.select({ name: teams.name }).from(teams).where(sql`${teams.isDefault}`);
+  await tx.insert(teams).values(DEMO_TEAMS.map((t) => ({ ...t, isDefault: t.isDefault && !current })))
+    .onConflictDoNothing({ target: teams.name });
+  const names = DEMO_TEAMS.map((t) => t.name);
+  const rows = await tx.select({ id: teams.id, name: teams.name }).from(teams).where(sql`${teams.name} in ${names}`);
+  return new Map(rows.map((r) => [r.name, r.id]));
+}
+
+async function insertUsers(tx: Tx, teamIds: Map<string, string>, customerIds: Map<string, string>): Promise<void> {
+  // argon2 is slow on purpose: one hash, shared by every demo user.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await tx.insert(users).values(DEMO_USERS.map((u) => ({
+    email: u.email, name: u.name, role: u.role, passwordHash, phone: u.phone ?? null, skills: u.skills ?? [],
+    region: u.region ?? null, customerId: u.customerRef ? must(customerIds, u.customerRef) : null,
+  }))).onConflictDoNothing();
+  const emails = DEMO_USERS.map((u) => u.email.toLowerCase());
+  const rows = await tx.select({ id: users.id, email: users.email }).from(users)
+    .where(sql`lower(${users.email}) in ${emails}`);
+  const userIds = new Map(rows.map((r) => [r.email.toLowerCase(), r.id]));
+  const members = DEMO_USERS.flatMap((u) => (u.teams ?? []).map((team) => ({
+    teamId: must(teamIds, team), userId: must(userIds, u.email.toLowerCase()),
+  })));
+  await tx.insert(teamMembers).values(members).onConflictDoNothing();
+}
+
+async function countRows(db: Db): Promise<SeedCounts> {
+  const entries = await Promise.all(Object.entries(COUNTED).map(async ([name, table]) => [name, await db.$count(table)] as const));
+  return Object.fromEntries(entries) as SeedCounts;
+}
+
+function must<K, V>(map: ReadonlyMap<K, V>, key: K): V {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`demo data is inconsistent: ${String(key)} is missing`);
+  return value;
 }

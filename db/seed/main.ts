@@ -1,37 +1,57 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pino } from 'pino';
+import { ConfigError, loadConfig, type Config } from '../../hub/config.js';
+import { createLogger } from '../../hub/platform/logger.js';
 import { openDb, type DbHandle } from '../client.js';
 import { migratePgliteClient, migratePostgresUrl } from '../migrate.js';
-import { ConfigError, loadConfig } from '../../hub/config.js';
-import { createLogger } from '../../hub/platform/logger.js';
-import { DEMO_PASSWORD } from './demo-catalog.js';
-import { seedDemo } from './demo.js';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, seedDemo, type SeedSummary } from './demo.js';
 
-// npm run seed: loads the demo install base into the configured database (PGlite in DATA_DIR by default).
-async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  let handle: DbHandle;
+// `npm run seed`: migrates the configured database (PGlite in DATA_DIR unless DATABASE_URL is
+// set) and loads the demo data. Safe to run again: the second run changes nothing.
+
+async function openMigrated(config: Config): Promise<DbHandle> {
   if (config.databaseUrl) {
     await migratePostgresUrl(config.databaseUrl);
-    handle = await openDb({ databaseUrl: config.databaseUrl });
-  } else {
-    mkdirSync(config.pgliteDir, { recursive: true });
-    const client = await PGlite.create({ dataDir: config.pgliteDir });
-    await migratePgliteClient(client);
-    handle = await openDb({ pglite: client, dataDir: config.pgliteDir });
+    return openDb({ databaseUrl: config.databaseUrl });
   }
+  mkdirSync(config.pgliteDir, { recursive: true });
+  const client = await PGlite.create({ dataDir: config.pgliteDir });
+  await migratePgliteClient(client);
+  return openDb({ pglite: client, dataDir: config.pgliteDir });
+}
+
+function describeSummary(s: SeedSummary, location: string): string {
+  const c = s.counts;
+  return [
+    s.isAlreadySeeded ? `demo data was already in ${location}; nothing changed` : `demo data loaded into ${location}`,
+    `  ${c.customers} customers, ${c.sites} sites, ${c.contacts} contacts, ${c.contracts} contracts`,
+    `  ${c.productModels} product models, ${c.assets} assets, ${c.faultCodes} fault codes, ${c.requestCategories} request categories`,
+    `  ${c.teams} teams, ${c.routingRules} routing rules, ${c.users} users, ${c.teamMembers} team memberships, ${c.orderRules} order rules`,
+    `sign in as ${DEMO_ADMIN_EMAIL} / ${DEMO_PASSWORD}`,
+    '  (also agent.anna@, dispatcher.dieter@, supervisor.sabine@, technician.thomas@, customer.mueller@demo.local)',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  // Logs go to stderr, so stdout carries only the summary below.
+  const log = createLogger(config.logLevel, pino.destination({ fd: 2, sync: true }));
+  const handle = await openMigrated(config);
   try {
-    const s = await seedDemo(handle.db, createLogger('warn'));
-    process.stdout.write(s.isAlreadySeeded
-      ? `demo data is already in ${handle.location}; nothing changed\n`
-      : `demo data loaded into ${handle.location}: ${s.customers} customers, ${s.sites} sites, ${s.assets} assets, ${s.contracts} contracts, `
-        + `${s.teams} teams, ${s.users} users\nsign in as admin@demo.local (or agent.anna@demo.local, supervisor.klaus@demo.local, …) with the password "${DEMO_PASSWORD}"\n`);
+    const summary = await seedDemo(handle.db, log.child({ component: 'seed' }));
+    process.stdout.write(describeSummary(summary, handle.location));
   } finally {
     await handle.close();
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `seeding failed: ${(err as Error).message}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    const message = err instanceof ConfigError ? err.message : `seeding failed: ${err instanceof Error ? err.message : String(err)}`;
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+  },
+);

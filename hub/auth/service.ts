@@ -106,7 +106,11 @@ export class AuthService {
 
   async #recordFailure(keys: string[]): Promise<void> {
     const now = this.#now();
-    const windowStart = new Date(now.getTime() - WINDOW_MS);
+    // postgres.js binds only strings inside a raw sql`` fragment (a Date fails there, PGlite
+    // takes it): times go in as ISO text with an explicit cast.
+    const windowStart = sql`${new Date(now.getTime() - WINDOW_MS).toISOString()}::timestamptz`;
+    const nowAt = sql`${now.toISOString()}::timestamptz`;
+    const lockedUntil = sql`${new Date(now.getTime() + LOCK_MS).toISOString()}::timestamptz`;
     for (const key of keys) {
       // One statement per key: restart the window when it is old, lock when the count is reached.
       await this.db.insert(loginThrottle).values({ key, failures: 1, windowStartedAt: now })
@@ -114,8 +118,8 @@ export class AuthService {
           target: loginThrottle.key,
           set: {
             failures: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
-            windowStartedAt: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then ${now} else ${loginThrottle.windowStartedAt} end`,
-            lockedUntil: sql`case when ${loginThrottle.windowStartedAt} >= ${windowStart} and ${loginThrottle.failures} + 1 >= ${MAX_FAILURES} then ${new Date(now.getTime() + LOCK_MS)}::timestamptz else null end`,
+            windowStartedAt: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then ${nowAt} else ${loginThrottle.windowStartedAt} end`,
+            lockedUntil: sql`case when ${loginThrottle.windowStartedAt} >= ${windowStart} and ${loginThrottle.failures} + 1 >= ${MAX_FAILURES} then ${lockedUntil} else null end`,
           },
         });
     }

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { assets, devices } from '../../db/schema/index.js';
 import { DeviceCreate, DeviceCredentials, DeviceView } from '../contracts/api/people.js';
@@ -8,12 +8,14 @@ import { ListQuery, keyset, listOf, page } from '../http/pagination.js';
 import { body, conflictResponse, createRouter, errorResponses, json, notFoundResponse, requirePermission } from '../http/router.js';
 import { BadRequest, Conflict, NotFound } from '../platform/errors.js';
 import { audit, toWire } from '../provisioning/crud.js';
+import type { BrokerDeviceAuth } from './broker-auth.js';
 
 const IdParam = z.object({ id: z.uuid() });
 const view = (d: typeof devices.$inferSelect) => DeviceView.parse(toWire({ ...d, tokenHash: undefined }));
 
 /** Devices are not users: each has its own token, the MQTT password (DESIGN.md). */
-export function deviceRoutes(db: Db) {
+/** `brokerAuth`: with an external broker that the hub provisions (MQTT_DYNSEC), each change is applied there before it commits. */
+export function deviceRoutes(db: Db, brokerAuth?: BrokerDeviceAuth) {
   const app = createRouter();
   const tags = ['devices'];
 
@@ -50,9 +52,14 @@ export function deviceRoutes(db: Db) {
     const [asset] = await db.select({ id: assets.id }).from(assets).where(eq(assets.id, input.assetId));
     if (!asset) throw new BadRequest('unknown asset', { assetId: 'no such asset' });
     const token = newToken('hd');
-    const [d] = await db.insert(devices).values({ assetId: input.assetId, name: input.name ?? null, tokenHash: hashToken(token) }).returning();
-    await audit(db, p, 'create', 'device', d!.id, { assetId: input.assetId });
-    return c.json({ deviceId: d!.id, token }, 201);
+    // The write and its audit entry commit together (inside, only `tx`: PGlite has one connection).
+    const d = await db.transaction(async (tx) => {
+      const [row] = await tx.insert(devices).values({ assetId: input.assetId, name: input.name ?? null, tokenHash: hashToken(token) }).returning();
+      await audit(tx, p, 'create', 'device', row!.id, { assetId: input.assetId });
+      await brokerAuth?.upsert(row!.id, token);
+      return row!;
+    });
+    return c.json({ deviceId: d.id, token }, 201);
   });
 
   app.openapi(createRoute({
@@ -62,14 +69,17 @@ export function deviceRoutes(db: Db) {
     const p = requirePermission(c, 'devices.manage');
     const { id } = c.req.valid('param');
     const token = newToken('hd');
-    const done = await db.update(devices).set({ tokenHash: hashToken(token), rotatedAt: new Date() })
-      .where(and(eq(devices.id, id), isNull(devices.revokedAt))).returning({ id: devices.id });
-    if (!done.length) {
-      const [d] = await db.select({ id: devices.id }).from(devices).where(eq(devices.id, id));
-      if (!d) throw new NotFound('device', id);
-      throw new Conflict('the device is revoked; create a new one', { revoked: true });
-    }
-    await audit(db, p, 'rotate', 'device', id);
+    await db.transaction(async (tx) => {
+      const done = await tx.update(devices).set({ tokenHash: hashToken(token), rotatedAt: new Date() })
+        .where(and(eq(devices.id, id), isNull(devices.revokedAt))).returning({ id: devices.id });
+      if (!done.length) {
+        const [d] = await tx.select({ id: devices.id }).from(devices).where(eq(devices.id, id));
+        if (!d) throw new NotFound('device', id);
+        throw new Conflict('the device is revoked; create a new one', { revoked: true });
+      }
+      await audit(tx, p, 'rotate', 'device', id);
+      await brokerAuth?.upsert(id, token);
+    });
     return c.json({ deviceId: id, token }, 200);
   });
 
@@ -79,9 +89,14 @@ export function deviceRoutes(db: Db) {
   }), async (c) => {
     const p = requirePermission(c, 'devices.manage');
     const { id } = c.req.valid('param');
-    const done = await db.update(devices).set({ revokedAt: new Date(), isOnline: false }).where(eq(devices.id, id)).returning({ id: devices.id });
-    if (!done.length) throw new NotFound('device', id);
-    await audit(db, p, 'revoke', 'device', id);
+    // Revoking again keeps the first revocation's time.
+    await db.transaction(async (tx) => {
+      const done = await tx.update(devices).set({ revokedAt: sql`coalesce(${devices.revokedAt}, now())`, isOnline: false })
+        .where(eq(devices.id, id)).returning({ id: devices.id });
+      if (!done.length) throw new NotFound('device', id);
+      await audit(tx, p, 'revoke', 'device', id);
+      await brokerAuth?.revoke(id);
+    });
     return c.body(null, 204);
   });
   return app;

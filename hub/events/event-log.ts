@@ -24,13 +24,18 @@ export async function appendEvents(tx: Tx, events: DomainEvent[]): Promise<Logge
     payload: e.data as Record<string, unknown>,
     rooms: roomsFor(e),
   }));
-  const inserted = await tx.insert(domainEvents).values(rows)
-    .returning({ seq: domainEvents.seq, committedAt: domainEvents.committedAt });
+  // One JSON parameter for the batch (an alarm storm logs hundreds of events per commit); all
+  // of the table's columns in its order, as insert … select names them all.
+  const inserted = await tx.insert(domainEvents).select(sql`select "seq", gen_random_uuid(), "type", "payload", "rooms", now()
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x("seq" bigint, "type" text, "payload" jsonb, "rooms" text[])`)
+    .returning({ committedAt: domainEvents.committedAt });
+  // now() is the transaction's start: one commit time for every row
+  const committedAt = (inserted[0]?.committedAt ?? new Date()).toISOString();
   return events.map((e, i) => ({
     ...e,
     seq: rows[i]!.seq,
     rooms: rows[i]!.rooms,
-    committedAt: (inserted[i]?.committedAt ?? new Date()).toISOString(),
+    committedAt,
   }));
 }
 

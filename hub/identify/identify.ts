@@ -4,6 +4,7 @@ import { assets, contacts, contracts, customers, devices, productModels, sites }
 import type { IntakeEvent } from '../contracts/intake-event.js';
 import type { SlaTable, WarrantyVerdict } from '../contracts/model.js';
 import { BadRequest } from '../platform/errors.js';
+import { indexEntities } from '../search/indexer.js';
 import { decideWarranty, isoDay } from './warranty.js';
 
 export interface IdentifiedAsset {
@@ -117,6 +118,7 @@ async function findOrCreateContact(tx: Tx, ev: IntakeEvent, customerId: string |
       phone: hint.phone ? normalizePhone(hint.phone) : null,
     }).onConflictDoNothing();
     const [created] = await byEmail();
+    if (created) await indexEntities(tx, 'contact', [created.id]);
     return created ?? null;
   }
   if (hint.phone) {
@@ -125,6 +127,7 @@ async function findOrCreateContact(tx: Tx, ev: IntakeEvent, customerId: string |
     if (found) return found;
     if (!hint.name && !isStrict) return null;
     const [created] = await tx.insert(contacts).values({ customerId, name: hint.name ?? phone, phone }).returning(cols);
+    if (created) await indexEntities(tx, 'contact', [created.id]);
     return created ?? null;
   }
   return null;

@@ -3,6 +3,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/client.js';
 import { assets, contracts, customers, productModels, sites } from '../../db/schema/index.js';
+import { indexEntities } from '../search/indexer.js';
 
 export const MAX_ROWS = 50_000;
 
@@ -11,7 +12,8 @@ export interface ImportReport { rows: number; created: number; updated: number; 
 
 const empty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const opt = <T extends z.ZodType>(s: T) => z.preprocess(empty, s.optional());
-const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(d)) && new Date(d).toISOString().startsWith(d), 'not a calendar date');
 
 export const CustomerRow = z.object({
   externalRef: z.string().trim().min(1, 'required: each row needs its own reference').max(100),
@@ -32,15 +34,27 @@ export const AssetRow = z.object({
   warrantyUntil: opt(isoDate),
 });
 
-/** Parses CSV text with a header row into records; a broken file is one error at row 0. */
+interface ParsedRecord { record: Record<string, string>; info: { columns?: unknown[]; error?: { record?: unknown[] } } }
+
+/**
+ * Parses CSV text with a header row into records; a broken file is one error at row 0. A row with fewer cells
+ * than the header is read (hand-made files leave out trailing empty cells; a missing required one is then that
+ * row's error); a row with more is that row's error, as it usually means a delimiter inside an unquoted value.
+ */
 export function readCsv(text: string): { records: Record<string, string>[]; errors: RowError[] } {
   try {
-    const records = parse(text.replace(/^\uFEFF/, ''), {
-      columns: (header: string[]) => header.map((h) => h.trim()), skip_empty_lines: true, trim: false, relax_column_count: false,
-      delimiter: sniffDelimiter(text),
-    }) as Record<string, string>[];
-    if (records.length > MAX_ROWS) return { records: [], errors: [{ row: 0, field: '_file', message: `at most ${MAX_ROWS} rows per import` }] };
-    return { records, errors: [] };
+    const parsed = parse(text.replace(/^\uFEFF/, ''), {
+      columns: (header: string[]) => header.map((h) => h.trim()), skip_empty_lines: true, trim: false, relax_column_count: true,
+      info: true, delimiter: sniffDelimiter(text),
+    }) as ParsedRecord[];
+    if (parsed.length > MAX_ROWS) return { records: [], errors: [{ row: 0, field: '_file', message: `at most ${MAX_ROWS} rows per import` }] };
+    const errors: RowError[] = [];
+    parsed.forEach(({ info }, i) => {
+      const cells = info.error?.record?.length ?? 0;
+      const width = info.columns?.length ?? 0;
+      if (cells > width) errors.push({ row: i + 2, field: '_row', message: `${cells} cells where the header has ${width}: quote values that contain the delimiter` });
+    });
+    return { records: parsed.map((p) => p.record), errors };
   } catch (err) {
     return { records: [], errors: [{ row: 0, field: '_file', message: `not readable as CSV: ${(err as Error).message}` }] };
   }
@@ -88,6 +102,8 @@ export async function importCustomers(tx: Tx, rows: Array<{ row: number; value: 
       });
   }
   const updated = refs.filter((r) => known.has(r)).length;
+  const ids = refs.length ? await tx.select({ id: customers.id }).from(customers).where(inArray(customers.externalRef, refs)) : [];
+  await indexEntities(tx, 'customer', ids.map((r) => r.id));
   return { rows: rows.length, created: rows.length - updated, updated, errors: [] };
 }
 
@@ -136,6 +152,8 @@ export async function importAssets(tx: Tx, rows: Array<{ row: number; value: z.i
       from (values ${rowsSql}) as v(serial, model_id, customer_id, site_id, contract_id, installed_at, warranty_until)
       where upper(${assets.serialNumber}) = v.serial`);
   }
+  const ids = serials.length ? await tx.select({ id: assets.id }).from(assets).where(inArray(sql`upper(${assets.serialNumber})`, serials)) : [];
+  await indexEntities(tx, 'asset', ids.map((r) => r.id));
   return { rows: rows.length, created: fresh.length, updated: changed.length, errors: [] };
 }
 

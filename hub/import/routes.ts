@@ -34,14 +34,19 @@ export function importRoutes(db: Db) {
     const { kind } = c.req.valid('param');
     const text = await readBody(c.req.raw);
     const parsed = readCsv(text);
-    if (parsed.errors.length) throw new ImportRejected({ rows: 0, created: 0, updated: 0, errors: parsed.errors });
+    const fileErrors = parsed.errors.filter((e) => e.row === 0);
+    if (fileErrors.length) throw new ImportRejected({ rows: 0, created: 0, updated: 0, errors: fileErrors });
     if (parsed.records.length === 0) throw new BadRequest('the file has no rows', { file: 'empty' });
     const spec = kinds[kind];
     const checked = validateRows(spec.schema as z.ZodObject, parsed.records, spec.key as (r: unknown) => string, spec.keyField);
-    if (checked.errors.length) throw new ImportRejected({ rows: parsed.records.length, created: 0, updated: 0, errors: checked.errors });
+    const rowErrors = [...parsed.errors, ...checked.errors];
+    const badRows = new Set(rowErrors.map((e) => e.row));
     const report = await db.transaction(async (tx) => {
-      const r = await (spec.run as (t: typeof tx, rows: typeof checked.rows) => Promise<ImportReport>)(tx, checked.rows);
-      if (r.errors.length) throw new ImportRejected(r);
+      // The rows that read well are checked against the database too (and rolled back), so one answer lists every
+      // problem of the file instead of the next one after each fix.
+      const r = await (spec.run as (t: typeof tx, rows: typeof checked.rows) => Promise<ImportReport>)(tx, checked.rows.filter((x) => !badRows.has(x.row)));
+      const errors = [...rowErrors, ...r.errors].sort((a, b) => a.row - b.row);
+      if (errors.length) throw new ImportRejected({ rows: parsed.records.length, created: 0, updated: 0, errors });
       await audit(tx, p, 'import', kind, null, { rows: r.rows, created: r.created, updated: r.updated });
       return r;
     });

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.js';
 import type { DomainEvent, LoggedEvent } from '../contracts/domain-events.js';
 import { IntakeEvent, type IntakeEventInput, type IntakeResult } from '../contracts/intake-event.js';
-import { appendEvents } from '../events/event-log.js';
+import { logEvents } from '../events/unit-of-work.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
@@ -91,7 +91,7 @@ export class IntakePipeline {
           outcomes.push({ ok: false, err });
         }
       }
-      return appendEvents(tx, events);
+      return logEvents(tx, this.opts.bus, events);
     });
     return { outcomes, logged, timers };
   }

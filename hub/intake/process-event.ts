@@ -13,7 +13,9 @@ import { checkCustomFields } from '../requests/custom-fields.js';
 import { toRequestSummary, toTimelineView } from '../requests/summary.js';
 import { routeRequest } from '../routing/route.js';
 import { ALWAYS_OPEN, DEFAULT_SLA, dueTimes } from '../sla/business-hours.js';
+import { requestTimers } from '../sla/engine.js';
 import { TimerService, type TimerRef } from '../timers/timers.js';
+import { recordInboundEmail, threadEmail } from '../mail/inbound.js';
 
 const CLOSED = ['resolved', 'closed', 'closed_unresolved'] as const;
 
@@ -29,8 +31,9 @@ export interface BatchContext {
   routing?: Promise<{ rules: Array<typeof routingRules.$inferSelect>; defaultTeamId: string | null; calendars: Map<string, BusinessCalendar> }>;
 }
 
-export async function processIntakeEvent(tx: Tx, ev: IntakeEvent, fx: Effects, ctx: BatchContext = {}): Promise<IntakeResult> {
+export async function processIntakeEvent(tx: Tx, original: IntakeEvent, fx: Effects, ctx: BatchContext = {}): Promise<IntakeResult> {
   const { events } = fx;
+  let ev = original;
   if (ev.sourceKey) {
     const [receipt] = await tx.insert(intakeReceipts)
       .values({ channel: ev.channel, sourceKey: ev.sourceKey, outcome: 'pending', receivedAt: ev.receivedAt })
@@ -38,23 +41,40 @@ export async function processIntakeEvent(tx: Tx, ev: IntakeEvent, fx: Effects, c
       .returning({ id: intakeReceipts.id });
     if (!receipt) return duplicateOf(tx, ev);
   }
+  // Email: threading (SR tag, In-Reply-To, References), noise and closed-request rules (hub/mail/inbound.ts).
+  let evidence: string | null = null;
+  if (ev.email) {
+    const thread = await threadEmail(tx, ev, ev.email, events);
+    if (thread.kind === 'ignored') {
+      await recordInboundEmail(tx, ev.email, thread.requestId, `ignored:${thread.reason}`);
+      return settleReceipt(tx, ev, { kind: 'ignored', requestId: thread.requestId, number: null, reason: thread.reason });
+    }
+    ev = thread.event;
+    evidence = thread.evidence;
+  }
   const who = await identify(tx, ev);
   const openForAsset = who.asset && !ev.attachToRequestId ? await lockAndFindOpen(tx, who.asset.id) : [];
   const decision = decideDedup({
     channel: ev.channel, attachToRequestId: ev.attachToRequestId ?? null, isForcedNew: ev.isForcedNew, openForAsset,
   });
   const result = decision.kind === 'attach'
-    ? await attach(tx, ev, who, decision.requestId, decision.reason, events)
+    ? await attach(tx, ev, who, decision.requestId, evidence && evidence !== 'new' ? `email_${evidence}` : decision.reason, events)
     : await create(tx, ev, who, fx, ctx);
-  if (ev.sourceKey) {
-    await tx.update(intakeReceipts).set({ requestId: result.requestId, outcome: result.kind })
-      .where(and(eq(intakeReceipts.channel, ev.channel), eq(intakeReceipts.sourceKey, ev.sourceKey)));
-  }
+  if (ev.email) await recordInboundEmail(tx, ev.email, result.requestId, evidence === 'new' && result.kind === 'attached' ? 'open_request_for_asset' : evidence ?? 'new');
+  await settleReceipt(tx, ev, result);
   if (ev.actor.type === 'user' || ev.actor.type === 'api_key') {
     await tx.insert(auditLog).values({
       actorType: ev.actor.type, actorId: ev.actor.id ?? null, action: result.kind === 'created' ? 'create' : 'attach',
       entity: 'service_request', entityId: result.requestId, changes: { channel: ev.channel, subject: ev.subject },
     });
+  }
+  return result;
+}
+
+async function settleReceipt(tx: Tx, ev: IntakeEvent, result: IntakeResult): Promise<IntakeResult> {
+  if (ev.sourceKey) {
+    await tx.update(intakeReceipts).set({ requestId: result.requestId, outcome: result.kind })
+      .where(and(eq(intakeReceipts.channel, ev.channel), eq(intakeReceipts.sourceKey, ev.sourceKey)));
   }
   return result;
 }
@@ -93,9 +113,9 @@ async function attach(
     throw new Conflict(`${formatRequestNumber(target.number)} is ${target.status}; open a new request instead`, { status: target.status });
   }
   const [entry] = await tx.insert(timelineEntries).values({
-    requestId, kind: ev.channel === 'phone' ? 'call' : 'attached', actorType: ev.actor.type, actorId: ev.actor.id ?? null,
+    requestId, kind: ev.channel === 'phone' ? 'call' : ev.channel === 'email' ? 'email_in' : 'attached', actorType: ev.actor.type, actorId: ev.actor.id ?? null,
     body: ev.description ? `${ev.subject}\n\n${ev.description}` : ev.subject,
-    data: { channel: ev.channel, reason, contactId: who.contactId, sourceKey: ev.sourceKey ?? null },
+    data: { channel: ev.channel, reason, contactId: who.contactId, sourceKey: ev.sourceKey ?? null, ...ev.timelineData },
   }).returning();
   events.push({ type: 'request.duplicate_attached', data: { request: toRequestSummary(target), channel: ev.channel, reason } });
   if (entry) events.push({ type: 'request.timeline_added', data: toTimelineView(entry) });
@@ -119,15 +139,13 @@ async function create(tx: Tx, ev: IntakeEvent, who: Identity, fx: Effects, ctx: 
     data: {
       channel: ev.channel, warranty: who.warranty, routedBy: team?.routedBy ?? 'unrouted',
       ...(who.unknownSerial ? { unknownSerial: who.unknownSerial } : {}),
+      ...ev.timelineData,
     },
     createdAt: ev.receivedAt,
   }).returning();
   fx.events.push({ type: 'request.created', data: toRequestSummary(row) });
   if (entry) fx.events.push({ type: 'request.timeline_added', data: toTimelineView(entry) });
-  fx.timers.push(...await TimerService.setMany(tx, [
-    { key: `sla:response:${row.id}`, action: { kind: 'sla.response', requestId: row.id }, runAt: due.responseDueAt },
-    { key: `sla:resolution:${row.id}`, action: { kind: 'sla.resolution', requestId: row.id }, runAt: due.resolutionDueAt },
-  ]));
+  fx.timers.push(...await TimerService.setMany(tx, requestTimers(row.id, ev.receivedAt, due, team?.calendar ?? ALWAYS_OPEN)));
   return { kind: 'created', requestId: row.id, number: formatRequestNumber(row.number) };
 }
 
@@ -156,6 +174,8 @@ async function routeToTeam(tx: Tx, ev: IntakeEvent, who: Identity, ctx: BatchCon
     };
   })();
   const { rules, defaultTeamId, calendars } = await ctx.routing;
+  const own = ev.teamId ? calendars.get(ev.teamId) : undefined;
+  if (ev.teamId && own) return { id: ev.teamId, calendar: own, routedBy: 'source' };
   const decision = routeRequest(rules, {
     channel: ev.channel, type: ev.type, categoryId: ev.categoryId ?? null, faultCode: ev.faultCode ?? null, region: who.region,
   }, defaultTeamId);
@@ -163,3 +183,6 @@ async function routeToTeam(tx: Tx, ev: IntakeEvent, who: Identity, ctx: BatchCon
   const calendar = calendars.get(decision.teamId);
   return calendar ? { id: decision.teamId, calendar, routedBy: decision.kind === 'rule' ? `rule:${decision.ruleId}` : 'default' } : null;
 }
+
+/** Opens a new request for an identified event (routing, SLA due times, timers): the alarm stage opens one per new alarm. */
+export const openRequest = create;

@@ -1,30 +1,21 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { serviceOrders } from '../../db/schema/index.js';
-import { OrderListQuery, OrderView } from '../contracts/api/orders.js';
-import { formatOrderNumber } from '../contracts/model.js';
-import type { Principal } from '../auth/principal.js';
+import { OrderCreate, OrderDetail, OrderListQuery, OrderTransition, OrderUpdate, OrderView } from '../contracts/api/orders.js';
+import type { EventBus } from '../events/bus.js';
 import { ListQuery, keyset, listOf, page } from '../http/pagination.js';
-import { createRouter, errorResponses, json, notFoundResponse, requirePermission } from '../http/router.js';
-import { NotFound } from '../platform/errors.js';
+import {
+  body, conflictResponse, createRouter, errorResponses, json, notFoundResponse, requirePermission,
+} from '../http/router.js';
+import { visibleOrders } from './queries.js';
+import { getOrder, openOrder, transitionOrder, updateOrder } from './service.js';
+import { toOrderSummary as toOrderView } from './summary.js';
 
-type OrderRow = typeof serviceOrders.$inferSelect;
+const Id = z.object({ id: z.uuid() });
 
-function toOrderView(o: OrderRow): z.infer<typeof OrderView> {
-  return {
-    ...o, number: formatOrderNumber(o.number), dueAt: o.dueAt?.toISOString() ?? null,
-    createdAt: o.createdAt.toISOString(), updatedAt: o.updatedAt.toISOString(),
-  };
-}
-
-/** Technicians see only the orders assigned to them. */
-function visibleTo(p: Principal): SQL | undefined {
-  return p.role === 'technician' ? eq(serviceOrders.technicianId, p.userId ?? '00000000-0000-0000-0000-000000000000') : undefined;
-}
-
-/** Read access to service orders; their lifecycle and dispatch come with the orders issue. */
-export function orderRoutes(db: Db) {
+/** Service orders: list, open from a request, clarify, and move through the lifecycle. */
+export function orderRoutes(db: Db, bus: EventBus) {
   const app = createRouter();
   const tags = ['orders'];
 
@@ -36,7 +27,7 @@ export function orderRoutes(db: Db) {
     const q = c.req.valid('query');
     const ks = keyset(serviceOrders.createdAt, serviceOrders.id, q.cursor);
     const rows = await db.select().from(serviceOrders).where(and(
-      visibleTo(p), ks.where,
+      visibleOrders(p), ks.where,
       q.status ? eq(serviceOrders.status, q.status) : undefined,
       q.kind ? eq(serviceOrders.kind, q.kind) : undefined,
       q.priority ? eq(serviceOrders.priority, q.priority) : undefined,
@@ -48,14 +39,38 @@ export function orderRoutes(db: Db) {
   });
 
   app.openapi(createRoute({
-    method: 'get', path: '/orders/{id}', tags, request: { params: z.object({ id: z.uuid() }) },
-    responses: { 200: json(OrderView, 'service order'), ...errorResponses, ...notFoundResponse },
+    method: 'post', path: '/orders', tags, request: body(OrderCreate),
+    responses: { 201: json(OrderDetail, 'the order, opened on the request\'s timeline'), ...errorResponses },
+  }), async (c) => {
+    const p = requirePermission(c, 'orders.create');
+    return c.json(await openOrder(db, bus, p, c.req.valid('json')), 201);
+  });
+
+  app.openapi(createRoute({
+    method: 'get', path: '/orders/{id}', tags, request: { params: Id },
+    responses: { 200: json(OrderDetail, 'service order with the transitions the caller may make'), ...errorResponses, ...notFoundResponse },
   }), async (c) => {
     const p = requirePermission(c, 'orders.read');
-    const { id } = c.req.valid('param');
-    const [row] = await db.select().from(serviceOrders).where(and(eq(serviceOrders.id, id), visibleTo(p)));
-    if (!row) throw new NotFound('order', id);
-    return c.json(toOrderView(row), 200);
+    return c.json(await getOrder(db, p, c.req.valid('param').id), 200);
+  });
+
+  app.openapi(createRoute({
+    method: 'patch', path: '/orders/{id}', tags, request: { params: Id, ...body(OrderUpdate) },
+    responses: { 200: json(OrderDetail, 'updated order'), ...errorResponses, ...notFoundResponse, ...conflictResponse },
+  }), async (c) => {
+    const p = requirePermission(c, 'orders.update');
+    return c.json(await updateOrder(db, bus, p, c.req.valid('param').id, c.req.valid('json')), 200);
+  });
+
+  app.openapi(createRoute({
+    method: 'post', path: '/orders/{id}/transitions', tags, request: { params: Id, ...body(OrderTransition) },
+    responses: {
+      200: json(OrderDetail, 'the order in its new status'), ...errorResponses, ...notFoundResponse,
+      409: { description: 'not allowed now: details.allowed names the statuses the caller may move it to; or a stale version', content: conflictResponse[409].content },
+    },
+  }), async (c) => {
+    const p = requirePermission(c, 'orders.transition');
+    return c.json(await transitionOrder(db, bus, p, c.req.valid('param').id, c.req.valid('json')), 200);
   });
   return app;
 }

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { apiKeys, users } from '../../db/schema/index.js';
-import { ApiKeyCreate, ApiKeyCreated, ApiKeyView, UserCreate, UserUpdate, UserView } from '../contracts/api/people.js';
+import { ApiKeyCreate, ApiKeyCreated, ApiKeyView, ColleagueView, UserCreate, UserUpdate, UserView } from '../contracts/api/people.js';
 import { Role } from '../contracts/model.js';
 import type { AuthService } from '../auth/service.js';
 import { hashPassword, hashToken, newToken } from '../auth/tokens.js';
@@ -33,6 +33,18 @@ export function peopleRoutes(db: Db, auth: AuthService) {
     const rows = await db.select().from(users).where(and(...where, ks.where)).orderBy(...ks.orderBy).limit(q.limit + 1);
     const p = page(rows, q.limit);
     return c.json({ items: await userViews(db, p.rows), nextCursor: p.nextCursor }, 200);
+  });
+
+  // Agents may not list users (emails, phones, roles' details), but they must see who holds a
+  // request or wrote a note: names of the staff, nothing else. Customers' accounts are not here.
+  app.openapi(createRoute({
+    method: 'get', path: '/colleagues', tags,
+    responses: { 200: json(z.object({ items: z.array(ColleagueView) }), 'staff names, by name'), ...errorResponses },
+  }), async (c) => {
+    requirePermission(c, 'colleagues.read');
+    const rows = await db.select({ id: users.id, name: users.name, role: users.role, isActive: users.isActive }).from(users)
+      .where(ne(users.role, 'customer')).orderBy(asc(users.name)).limit(5000);
+    return c.json({ items: rows }, 200);
   });
 
   app.openapi(createRoute({
@@ -69,9 +81,8 @@ export function peopleRoutes(db: Db, auth: AuthService) {
     const p = requirePermission(c, 'users.write');
     const { id } = c.req.valid('param');
     const { version, password, teamIds, ...changes } = c.req.valid('json');
-    if (id === p.userId && (changes.isActive === false || (changes.role && changes.role !== 'admin'))) {
-      throw new BadRequest('you cannot deactivate or demote yourself', { isActive: 'not for your own account' });
-    }
+    if (id === p.userId && changes.isActive === false) throw new BadRequest('you cannot deactivate yourself', { isActive: 'not for your own account' });
+    if (id === p.userId && changes.role && changes.role !== 'admin') throw new BadRequest('you cannot demote yourself', { role: 'not for your own account' });
     const passwordHash = password ? await hashPassword(password) : undefined;
     const view = await db.transaction(async (tx) => {
       const [existing] = await tx.select().from(users).where(eq(users.id, id));
@@ -97,10 +108,13 @@ export function peopleRoutes(db: Db, auth: AuthService) {
     const p = requirePermission(c, 'users.write');
     const { id } = c.req.valid('param');
     if (id === p.userId) throw new BadRequest('you cannot deactivate yourself', { id: 'your own account' });
-    const done = await db.update(users).set({ isActive: false, version: sql`${users.version} + 1`, updatedAt: sql`now()` })
-      .where(eq(users.id, id)).returning({ id: users.id });
-    if (!done.length) throw new NotFound('user', id);
-    await audit(db, p, 'deactivate', 'user', id);
+    // The write and its audit entry commit together (inside, only `tx`: PGlite has one connection).
+    await db.transaction(async (tx) => {
+      const done = await tx.update(users).set({ isActive: false, version: sql`${users.version} + 1`, updatedAt: sql`now()` })
+        .where(eq(users.id, id)).returning({ id: users.id });
+      if (!done.length) throw new NotFound('user', id);
+      await audit(tx, p, 'deactivate', 'user', id);
+    });
     await auth.endSessionsOf(id);
     return c.body(null, 204);
   });
@@ -127,12 +141,15 @@ export function peopleRoutes(db: Db, auth: AuthService) {
     const p = requirePermission(c, 'api-keys.manage');
     const input = c.req.valid('json');
     const token = newToken('hk');
-    const [k] = await db.insert(apiKeys).values({
-      name: input.name, role: input.role, prefix: token.slice(0, 10), tokenHash: hashToken(token),
-      createdBy: p.userId, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
-    }).returning();
-    await audit(db, p, 'create', 'api_key', k!.id, { name: input.name, role: input.role });
-    return c.json({ ...keyView(k!), token }, 201);
+    const k = await db.transaction(async (tx) => {
+      const [row] = await tx.insert(apiKeys).values({
+        name: input.name, role: input.role, prefix: token.slice(0, 10), tokenHash: hashToken(token),
+        createdBy: p.userId, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+      }).returning();
+      await audit(tx, p, 'create', 'api_key', row!.id, { name: input.name, role: input.role });
+      return row!;
+    });
+    return c.json({ ...keyView(k), token }, 201);
   });
 
   app.openapi(createRoute({
@@ -141,9 +158,13 @@ export function peopleRoutes(db: Db, auth: AuthService) {
   }), async (c) => {
     const p = requirePermission(c, 'api-keys.manage');
     const { id } = c.req.valid('param');
-    const done = await db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id)).returning({ id: apiKeys.id });
-    if (!done.length) throw new NotFound('API key', id);
-    await audit(db, p, 'revoke', 'api_key', id);
+    await db.transaction(async (tx) => {
+      // Revoking again keeps the first revocation's time.
+      const done = await tx.update(apiKeys).set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+        .where(eq(apiKeys.id, id)).returning({ id: apiKeys.id });
+      if (!done.length) throw new NotFound('API key', id);
+      await audit(tx, p, 'revoke', 'api_key', id);
+    });
     return c.body(null, 204);
   });
   return app;

@@ -2,6 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { InferSelectModel } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { teamMembers, type users } from '../../db/schema/index.js';
+import { BadRequest, pgErrorCode } from '../platform/errors.js';
 import type { UserView } from '../contracts/api/people.js';
 import type { z } from 'zod';
 
@@ -25,5 +26,9 @@ export async function userView(db: DbOrTx, row: UserRow) {
 
 export async function setTeams(db: DbOrTx, userId: string, teamIds: string[]): Promise<void> {
   await db.delete(teamMembers).where(eq(teamMembers.userId, userId));
-  if (teamIds.length) await db.insert(teamMembers).values(teamIds.map((teamId) => ({ teamId, userId })));
+  if (!teamIds.length) return;
+  // The only reference a membership can miss is the team (the user was just read or written): name the field.
+  await db.insert(teamMembers).values([...new Set(teamIds)].map((teamId) => ({ teamId, userId }))).catch((err: unknown) => {
+    throw pgErrorCode(err) === '23503' ? new BadRequest('a team does not exist', { teamIds: 'no such team' }) : err;
+  });
 }

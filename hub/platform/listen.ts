@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server } from 'node:net';
 
 export class PortInUse extends Error {
   constructor(readonly variable: string, readonly port: number) {

@@ -36,6 +36,22 @@ export function createMetrics() {
     jobs: new Counter({
       name: 'hub_jobs_total', help: 'jobs run, by name and outcome', labelNames: ['name', 'outcome'] as const, registers: [registry],
     }),
+    alarmMessages: new Counter({
+      name: 'hub_alarm_messages_total', help: 'MQTT alarm messages committed, by outcome (recorded, duplicate, dead_letter)',
+      labelNames: ['outcome'] as const, registers: [registry],
+    }),
+    alarmBatchSize: new Histogram({
+      name: 'hub_alarm_batch_size', help: 'alarm messages per transaction (group commit)',
+      buckets: [1, 5, 25, 100, 250, 500, 1000, 2000], registers: [registry],
+    }),
+    alarmBatchSeconds: new Histogram({
+      name: 'hub_alarm_batch_seconds', help: 'time to commit one alarm batch',
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [registry],
+    }),
+    alarmMessageAge: new Histogram({
+      name: 'hub_alarm_message_age_seconds', help: 'from an alarm message\'s time (its ts, else arrival) to the commit that recorded it',
+      buckets: [0.002, 0.005, 0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry],
+    }),
     loginFailures: new Counter({ name: 'hub_login_failures_total', help: 'failed sign-ins', registers: [registry] }),
   };
 }

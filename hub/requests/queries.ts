@@ -5,6 +5,7 @@ import { assets, contacts, serviceOrders, serviceRequests, timelineEntries } fro
 import type { RequestListQuery, RequestView } from '../contracts/api/requests.js';
 import { RequestStatus } from '../contracts/model.js';
 import type { Principal } from '../auth/principal.js';
+import { phoneForms } from '../calls/service.js';
 import { BadRequest, NotFound } from '../platform/errors.js';
 import { keyset, page } from '../http/pagination.js';
 import { escapeLike } from '../provisioning/crud.js';
@@ -16,7 +17,7 @@ export function toRequestView(r: RequestRow): z.infer<typeof RequestView> {
     ...toRequestSummary(r), description: r.description, categoryId: r.categoryId, contactId: r.contactId,
     contractId: r.contractId, customFields: r.customFields, firstRespondedAt: r.firstRespondedAt?.toISOString() ?? null,
     resolvedAt: r.resolvedAt?.toISOString() ?? null, closedAt: r.closedAt?.toISOString() ?? null,
-    closeReason: r.closeReason, mergedIntoId: r.mergedIntoId,
+    closeReason: r.closeReason, mergedIntoId: r.mergedIntoId, splitFromId: r.splitFromId,
   };
 }
 
@@ -86,7 +87,8 @@ export async function intakeCandidates(db: DbOrTx, hint: { contactId?: string | 
   const customerIds: string[] = [];
   const who = hint.contactId ? eq(contacts.id, hint.contactId)
     : hint.email ? sql`lower(${contacts.email}) = lower(${hint.email})`
-      : hint.phone ? eq(contacts.phone, hint.phone) : undefined;
+      // The spellings a number comes in (a PBX sends "49171…", contacts hold "+49171…"), as the CTI matcher.
+      : hint.phone ? inArray(contacts.phone, phoneForms(hint.phone)) : undefined;
   if (who) {
     for (const c of await db.select({ id: contacts.id, customerId: contacts.customerId }).from(contacts).where(who).limit(20)) {
       contactIds.push(c.id);

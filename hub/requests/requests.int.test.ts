@@ -133,6 +133,15 @@ describe('requests API', () => {
       expect(one.body.timeline.map((e: { kind: string }) => e.kind)).toEqual(['created', 'priority_changed', 'status_changed']);
     });
 
+    it('renames a request without a timeline entry (a subject-only edit)', async () => {
+      const r = await post({ subject: 'Tippfehler im Betreff' });
+      const res = await t.request('PATCH', `/api/requests/${r.body.request.id}`, { token: agent.token, body: { version: 1, subject: 'Betreff korrigiert' } });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toMatchObject({ subject: 'Betreff korrigiert', version: 2 });
+      const one = await t.request('GET', `/api/requests/${r.body.request.id}`, { token: agent.token });
+      expect(one.body.timeline.map((e: { kind: string }) => e.kind)).toEqual(['created']);
+    });
+
     it('answers 409 with the current version when the caller read a stale one', async () => {
       const r = await post({ subject: 'Stale' });
       await t.request('PATCH', `/api/requests/${r.body.request.id}`, { token: agent.token, body: { version: 1, priority: 'low' } });
@@ -183,6 +192,9 @@ describe('requests API', () => {
       const res = await t.request('GET', '/api/intake/candidates?phone=%2B48600100200', { token: agent.token });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.items.map((r: { id: string }) => r.id).sort()).toEqual([byPhone.body.request.id, byUnit.body.request.id].sort());
+      // As a PBX sends the number (E.164 without the plus): the same caller.
+      const pbx = await t.request('GET', '/api/intake/candidates?phone=48600100200', { token: agent.token });
+      expect(pbx.body.items.map((r: { id: string }) => r.id).sort(), JSON.stringify(pbx.body)).toEqual(res.body.items.map((r: { id: string }) => r.id).sort());
       expect((await t.request('GET', '/api/intake/candidates', { token: agent.token })).status).toBe(400);
     });
   });

@@ -9,6 +9,8 @@ import type { EventBus } from '../events/bus.js';
 import { commitWithEvents } from '../events/unit-of-work.js';
 import { BadRequest, Conflict, NotFound, StaleVersion } from '../platform/errors.js';
 import { checkTransition } from './status.js';
+import { slaOnStatusChange } from '../sla/pause.js';
+import { hasCustomerAcceptance } from '../orders/queries.js';
 import { toRequestView, visibleTo } from './queries.js';
 import { toRequestSummary, toTimelineView, type RequestRow } from './summary.js';
 import type { Tx } from '../../db/client.js';
@@ -27,7 +29,8 @@ export async function updateRequest(db: Db, bus: EventBus, p: Principal, id: str
     const [row] = await tx.update(serviceRequests)
       .set({ ...set, version: sql`${serviceRequests.version} + 1`, updatedAt: sql`now()` })
       .where(eq(serviceRequests.id, id)).returning();
-    const inserted = await tx.insert(timelineEntries).values(entries.map((e) => ({ ...e, requestId: id }))).returning();
+    // A subject-only edit has no timeline entry, and drizzle refuses an empty values().
+    const inserted = entries.length ? await tx.insert(timelineEntries).values(entries.map((e) => ({ ...e, requestId: id }))).returning() : [];
     await tx.insert(auditLog).values({ actorType: p.kind, actorId: p.id, action: 'update', entity: 'service_request', entityId: id, changes: { ...u, changed } });
     emit({ type: 'request.updated', data: { request: toRequestSummary(row!), changed } });
     for (const t of inserted) emit({ type: 'request.timeline_added', data: toTimelineView(t) });
@@ -60,7 +63,7 @@ async function planChanges(tx: Tx, p: Principal, cur: RequestRow, u: Update) {
     if (u.assigneeId && cur.status === 'new' && !status) status = 'assigned';
   }
   if (status && status !== cur.status) {
-    const check = checkTransition(cur.status, status, p.role, u.reason, false);
+    const check = checkTransition(cur.status, status, p.role, u.reason, status === 'closed' && await hasCustomerAcceptance(tx, cur.id));
     if (!check.ok) {
       const why = check.reason === 'role' ? 'only a supervisor may close a request'
         : check.reason === 'needs_reason' ? 'closing without customer feedback needs a reason'
@@ -68,6 +71,7 @@ async function planChanges(tx: Tx, p: Principal, cur: RequestRow, u: Update) {
       throw new Conflict(why, { from: cur.status, to: status, allowed: check.allowed });
     }
     set.status = status;
+    Object.assign(set, await slaOnStatusChange(tx, cur, status));
     if (status === 'resolved') set.resolvedAt = new Date();
     if (status === 'closed' || status === 'closed_unresolved') { set.closedAt = new Date(); set.closeReason = u.reason ?? null; }
     if (status === 'in_progress' && !cur.firstRespondedAt) set.firstRespondedAt = new Date();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BusinessCalendar } from '../contracts/model.js';
-import { addBusinessHours, zonedInstant } from './business-hours.js';
+import { BusinessCalendar } from '../contracts/model.js';
+import { ALWAYS_OPEN, addBusinessHours, zonedInstant } from './business-hours.js';
 
 const berlin: BusinessCalendar = {
   timeZone: 'Europe/Berlin', weekdays: [1, 2, 3, 4, 5], open: '08:00', close: '17:00', holidays: ['2026-12-25', '2026-12-28'],
@@ -44,5 +44,22 @@ describe('zonedInstant', () => {
     ['2026-03-29', '08:00', 'Europe/Warsaw', '2026-03-29T06:00:00Z'],
   ])('%s %s in %s is %s', (day, hhmm, tz, expected) => {
     expect(zonedInstant(day, hhmm, tz).toISOString()).toBe(new Date(expected).toISOString());
+  });
+});
+
+describe('a calendar open around the clock', () => {
+  it.each([
+    ['2026-11-23T22:07:00Z', 2, '2026-11-24T00:07:00Z'],
+    ['2026-11-23T23:59:30Z', 1 / 60, '2026-11-24T00:00:30Z'],
+    ['2026-12-31T23:00:00Z', 48, '2027-01-02T23:00:00Z'],
+  ])('from %s plus %s hours is %s, with no gap at midnight', (start, hours, expected) => {
+    expect(addBusinessHours(new Date(start), hours, ALWAYS_OPEN).toISOString()).toBe(new Date(expected).toISOString());
+  });
+
+  it('closes at 24:00 in a zone too, and accepts 24:00 only as a closing time', () => {
+    const berlin = { timeZone: 'Europe/Berlin', weekdays: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', holidays: [] };
+    expect(addBusinessHours(new Date('2026-11-23T22:30:00Z'), 1, berlin).toISOString()).toBe('2026-11-23T23:30:00.000Z');
+    expect(BusinessCalendar.safeParse(berlin).success).toBe(true);
+    expect(BusinessCalendar.safeParse({ ...berlin, open: '24:00' }).success).toBe(false);
   });
 });

@@ -2,14 +2,14 @@ import type { BusinessCalendar, Priority, SlaTable } from '../contracts/model.js
 
 /** Used when a request has no contract: the house standard. */
 export const DEFAULT_SLA: SlaTable = {
-  high: { responseHours: 2, resolutionHours: 8 },
-  medium: { responseHours: 4, resolutionHours: 24 },
-  normal: { responseHours: 8, resolutionHours: 40 },
-  low: { responseHours: 24, resolutionHours: 80 },
+  high: { responseHours: 2, onSiteHours: 4, resolutionHours: 8 },
+  medium: { responseHours: 4, onSiteHours: 12, resolutionHours: 24 },
+  normal: { responseHours: 8, onSiteHours: 24, resolutionHours: 40 },
+  low: { responseHours: 24, onSiteHours: 48, resolutionHours: 80 },
 };
 
 export const ALWAYS_OPEN: BusinessCalendar = {
-  timeZone: 'UTC', weekdays: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '23:59', holidays: [],
+  timeZone: 'UTC', weekdays: [1, 2, 3, 4, 5, 6, 7], open: '00:00', close: '24:00', holidays: [],
 };
 
 const HOUR = 3_600_000;

@@ -96,4 +96,18 @@ describe.each([['in-process', false], ['bullmq', true]] as const)('durable timer
     const rows = await hub.db.select({ n: sql<number>`count(*)::int` }).from(timers).where(sql`${timers.id} = ${timer!.id} and ${timers.firedAt} is not null`);
     expect(rows[0]!.n).toBe(1);
   });
+
+  it('leaves a timer pending when its action does not commit (a hub dying mid-action loses nothing)', async () => {
+    const database = await createTestDatabase();
+    cleanups.push(database.drop);
+    const hub = await start(database.url, uniquePrefix('q'));
+    const r = await hub.pipeline.submit({ channel: 'web', receivedAt: new Date(), actor: { type: 'customer' }, subject: 'Abbruch' });
+    const [timer] = await hub.db.update(timers).set({ runAt: new Date(Date.now() - 1000) }).where(eq(timers.key, `sla:response:${r.requestId}`)).returning();
+    await expect(hub.timers.fire(timer!.id, async () => { throw new Error('hub gone'); })).rejects.toThrow('hub gone');
+    const [after] = await hub.db.select().from(timers).where(eq(timers.id, timer!.id));
+    expect(after!.firedAt).toBeNull();
+    let fired = 0;
+    await hub.timers.fire(timer!.id, async () => { fired++; });
+    expect(fired).toBe(1);
+  });
 });

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { timers } from '../../db/schema/index.js';
 import { TimerAction, type JobRegistryType } from '../contracts/jobs.js';
 import type { JobRunner } from '../platform/jobs/port.js';
@@ -10,7 +10,7 @@ export const TIMER_HORIZON_MS = 15 * 60_000;
 
 export interface TimerRef { id: string; key: string; runAt: Date }
 
-export type TimerHandler = (action: TimerAction, timer: { id: string; runAt: Date }) => Promise<void>;
+export type TimerHandler = (tx: Tx, action: TimerAction, timer: { id: string; runAt: Date }) => Promise<void>;
 
 /**
  * Durable deadlines: the row is written in the caller's transaction; the queue only holds a
@@ -71,20 +71,23 @@ export class TimerService {
   }
 
   /**
-   * Claims the timer (firedAt set only if still pending and due) and runs its action in the
-   * same transaction order: a timer fires once even when two hubs hold a copy.
+   * In the transaction that runs the timer's action: marks it fired if it is still pending and
+   * due, and returns its action (null: fired already, moved, or not due). A second hub's claim
+   * waits on the row until this transaction ends and then finds it fired; a hub that dies before
+   * committing leaves the timer pending, so the sweep fires it again: exactly once either way.
    */
-  async fire(timerId: string, handle: TimerHandler): Promise<void> {
-    const [claimed] = await this.db.update(timers).set({ firedAt: sql`now()` })
+  async claim(tx: Tx, timerId: string): Promise<{ action: TimerAction; id: string; runAt: Date } | null> {
+    const [claimed] = await tx.update(timers).set({ firedAt: sql`now()` })
       .where(and(eq(timers.id, timerId), isNull(timers.firedAt), lte(timers.runAt, sql`now() + interval '1 second'`)))
       .returning();
-    if (!claimed) return;
-    try {
-      await handle(TimerAction.parse(claimed.payload), { id: claimed.id, runAt: claimed.runAt });
-    } catch (err) {
-      // Give the timer back so the retry (or the sweep) fires it again.
-      await this.db.update(timers).set({ firedAt: null }).where(eq(timers.id, timerId));
-      throw err;
-    }
+    return claimed ? { action: TimerAction.parse(claimed.payload), id: claimed.id, runAt: claimed.runAt } : null;
+  }
+
+  /** Claims the timer and runs its action in one transaction (see claim). */
+  async fire(timerId: string, handle: TimerHandler): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const claimed = await this.claim(tx, timerId);
+      if (claimed) await handle(tx, claimed.action, { id: claimed.id, runAt: claimed.runAt });
+    });
   }
 }

@@ -16,6 +16,8 @@ function migrationsHash(): string {
   const dir = fileURLToPath(new URL('../../db/migrations', import.meta.url));
   const h = createHash('sha256');
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) h.update(f).update(readFileSync(`${dir}/${f}`));
+  // The migrator decides what is applied by the journal's timestamps, so they are part of the set.
+  h.update(readFileSync(`${dir}/meta/_journal.json`));
   return h.digest('hex').slice(0, 12);
 }
 

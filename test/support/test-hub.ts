@@ -36,6 +36,7 @@ export async function startTestHub(driver: Driver, opts: { isRedis?: boolean; is
     DATA_DIR: `.tmp/${uniquePrefix('data')}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
+    MQTT_PORT: '0',
     HUB_ADMIN_EMAIL: ADMIN.email,
     HUB_ADMIN_PASSWORD: ADMIN.password,
     HUB_QUEUE_PREFIX: uniquePrefix('q'),

@@ -24,6 +24,9 @@ export const UserView = z.object({
   lastLoginAt: z.string().nullable(), version: z.number().int(), createdAt: z.string(), updatedAt: z.string(),
 }).openapi('User');
 
+/** What every staff member may know of a colleague: enough to put a name to an id on screen. */
+export const ColleagueView = z.object({ id: z.uuid(), name: z.string(), role: Role, isActive: z.boolean() }).openapi('Colleague');
+
 export const ApiKeyCreate = z.object({
   name: z.string().trim().min(1).max(100), role: Role.exclude(['customer']), expiresAt: z.iso.datetime().optional(),
 }).openapi('ApiKeyCreate');

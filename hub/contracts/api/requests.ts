@@ -17,6 +17,7 @@ export const RequestView = RequestSummary.extend({
   description: z.string(), categoryId: z.uuid().nullable(), contactId: z.uuid().nullable(), contractId: z.uuid().nullable(),
   customFields: z.record(z.string(), z.unknown()), firstRespondedAt: z.string().nullable(), resolvedAt: z.string().nullable(),
   closedAt: z.string().nullable(), closeReason: z.string().nullable(), mergedIntoId: z.uuid().nullable(),
+  splitFromId: z.uuid().nullable(),
 }).openapi('Request');
 export const RequestDetail = RequestView.extend({ timeline: z.array(TimelineEntryView) }).openapi('RequestDetail');
 export const RequestCreated = z.object({ result: IntakeResult, request: RequestView.nullable() }).openapi('RequestCreated');

@@ -1,0 +1,70 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { freshPostgres } from './intake.js';
+import type { BenchResult } from './lib.js';
+
+/**
+ * The public web form over HTTP: autocannon against POST /api/public/requests on a hub with
+ * PostgreSQL, each submission from its own sender (a new contact and request each), then the
+ * same hub's /healthz as the ceiling of the HTTP stack. The hub runs in its own process
+ * (bench/webform-hub.ts); the rate limits are raised for the run.
+ * Args: --seconds S (default 10) --connections C (default 50) --pg URL --profile (writes a CPU profile of the hub to .tmp/).
+ */
+export async function run(args: string[]): Promise<BenchResult> {
+  const opt = (name: string, def: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] ?? def : def; };
+  const seconds = Number(opt('seconds', '10'));
+  const connections = Number(opt('connections', '50'));
+  const pgUrl = opt('pg', process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+  const db = await freshPostgres(pgUrl);
+  await db.handle.close();
+  const child = fork(fileURLToPath(new URL('./webform-hub.ts', import.meta.url)), [], {
+    env: { ...process.env, BENCH_HUB_DATABASE_URL: db.url },
+    execArgv: ['--import', 'tsx', ...(args.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [])],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`the hub exited with ${code}`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    let n = 0;
+    const form = await cannon({
+      url: `${base}/api/public/requests`, method: 'POST', connections, duration: seconds,
+      headers: { 'content-type': 'application/json' },
+      requests: [{
+        setupRequest: (req) => {
+          const i = n++;
+          return { ...req, body: JSON.stringify({ subject: `Störung ${i}`, description: 'Gerät zeigt E101', name: `Kunde ${i}`, email: `bench${i}@example.com` }) };
+        },
+      }],
+    });
+    const sql = postgres(db.url, { max: 1 });
+    const [created] = await sql<{ n: number }[]>`select count(*)::int as n from service_requests where channel = 'web'`;
+    await sql.end();
+    const health = await cannon({ url: `${base}/healthz`, connections, duration: seconds });
+    const row = (name: string, r: autocannon.Result) => ({
+      route: name, 'req/s (median)': r.requests.p50, 'req/s (mean)': Math.round(r.requests.average), '2xx': r['2xx'], non2xx: r.non2xx,
+      'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99,
+    });
+    return {
+      name: 'webform',
+      rows: [row('POST /api/public/requests', form), row('GET /healthz', health)],
+      notes: [
+        `PostgreSQL, ${connections} connections, ${seconds} s each; rate limits raised for the run (PUBLIC_RATE_IP_PER_MINUTE and PUBLIC_RATE_EMAIL_PER_HOUR = 100,000,000), memory counters (no REDIS_URL).`,
+        `${created?.n ?? 0} web requests in the database after the run (each submission a new sender, contact and request, with its acknowledgement in the outbox).`,
+        'target: >= 1,000 submissions/s with p99 <= 50 ms',
+      ],
+    };
+  } finally {
+    await new Promise((resolve) => { child.once('exit', resolve); child.send('stop'); });
+    await db.drop();
+  }
+}
+
+function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}

@@ -1,0 +1,35 @@
+import type { Alarm, DomainEvent } from '../api/types';
+
+// Pure rules for the alarm panel: alarm.raised / repeated / acknowledged / cleared each carry a
+// full AlarmSummary (hub/contracts/domain-events.ts), so the newest snapshot wins.
+
+const SEVERITY_RANK: Record<string, number> = { critical: 0, major: 1, minor: 2, warning: 3 };
+
+export function alarmOf(event: DomainEvent): Alarm | null {
+  switch (event.type) {
+    case 'alarm.raised':
+    case 'alarm.repeated':
+    case 'alarm.acknowledged':
+    case 'alarm.cleared':
+      return event.data.alarm;
+    default:
+      return null;
+  }
+}
+
+/** Keeps the active (and acknowledged) alarms: newer snapshots replace, cleared ones leave. */
+export function applyToAlarms(list: readonly Alarm[], event: DomainEvent): Alarm[] {
+  const next = alarmOf(event);
+  if (!next) return list as Alarm[];
+  const at = list.findIndex((a) => a.id === next.id);
+  const cur = at >= 0 ? list[at]! : null;
+  if (cur && cur.version >= next.version) return list as Alarm[];
+  const out = list.filter((a) => a.id !== next.id);
+  if (next.state !== 'cleared') out.push(next);
+  return sortAlarms(out);
+}
+
+export function sortAlarms(list: Alarm[]): Alarm[] {
+  return list.sort((a, b) => (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9)
+    || b.lastSeenAt.localeCompare(a.lastSeenAt));
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "service_requests_asset_created_idx" ON "service_requests" USING btree ("asset_id","created_at");

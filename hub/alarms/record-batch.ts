@@ -1,0 +1,335 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, gte, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
+import {
+  alarmOccurrences, alarms, deadLetters, devices, faultCodes, intakeReceipts, orderRules, serviceOrders, serviceRequests, timelineEntries,
+} from '../../db/schema/index.js';
+import type { DomainEvent } from '../contracts/domain-events.js';
+import type { IntakeEvent } from '../contracts/intake-event.js';
+import type { Severity } from '../contracts/model.js';
+import { identify } from '../identify/identify.js';
+import { openRequest, type BatchContext, type Effects } from '../intake/process-event.js';
+import { createServiceOrder } from '../orders/create.js';
+import { toRequestSummary, toTimelineView } from '../requests/summary.js';
+import { slaOnReopen } from '../sla/pause.js';
+import { deadLetterRow, type DeadLetterInput, type DeadLetterReason } from './dead-letters.js';
+import { foldAlarm, minuteBuckets, priorityForSeverity, type AlarmDraft, type AlarmFacts, type AlarmMsg } from './lifecycle.js';
+import { matchOrderRule } from './order-rules.js';
+import { toAlarmSummary, type AlarmRow } from './summary.js';
+
+/** An alarm intake event and, for dead-lettering, the bytes it came from. */
+export interface AlarmItem {
+  ev: IntakeEvent & { alarm: NonNullable<IntakeEvent['alarm']>; deviceId: string; faultCode: string };
+  raw?: { bytes: Buffer; meta: Record<string, unknown> };
+}
+
+export type AlarmOutcome =
+  | { kind: 'recorded'; alarmId: string }
+  | { kind: 'duplicate' }
+  | { kind: 'dead_letter'; reason: DeadLetterReason; detail: string };
+
+interface Keyed { item: AlarmItem; index: number; msg: AlarmMsg; assetId: string }
+
+/**
+ * Records a batch of alarm messages in the caller's transaction, set-based: receipts in one
+ * statement (a redelivery changes nothing), the batch coalesced per (asset, fault code) and
+ * folded in message-time order, alarms written in one upsert, the occurrence history in
+ * another, a request only for a new alarm and an order only when a rule first matches.
+ */
+export async function recordAlarmBatch(tx: Tx, items: AlarmItem[], fx: Effects, opts: { flapWindowMs: number }): Promise<AlarmOutcome[]> {
+  const outcomes: AlarmOutcome[] = new Array(items.length);
+  const dead: DeadLetterInput[] = [];
+  const known = await knownDevices(tx, items);
+  const live: Array<{ item: AlarmItem; index: number; assetId: string }> = [];
+  items.forEach((item, index) => {
+    const d = known.get(item.ev.deviceId);
+    if (d) return live.push({ item, index, assetId: d.assetId });
+    const detail = `device ${item.ev.deviceId} is not registered or is revoked`;
+    outcomes[index] = { kind: 'dead_letter', reason: 'unknown_device', detail };
+    // A replay that fails again answers 409; its dead letter is already there.
+    if (!item.raw?.meta.isReplay) dead.push({ source: 'mqtt', reason: 'unknown_device', detail, raw: item.raw?.bytes ?? Buffer.from(JSON.stringify(item.ev)), meta: item.raw?.meta ?? {} });
+  });
+  if (dead.length) await tx.insert(deadLetters).values(dead.map(deadLetterRow));
+
+  const fresh = await takeReceipts(tx, live, outcomes);
+  if (!fresh.length) return outcomes;
+  const codes = await faultCodeInfo(tx, fresh.map((k) => k.item.ev.faultCode));
+  const keyed: Keyed[] = fresh.map((k) => {
+    const a = k.item.ev.alarm;
+    const severity: Severity = a.severity ?? codes.get(k.item.ev.faultCode)?.defaultSeverity ?? 'major';
+    return { ...k, msg: { state: a.state, severity, at: a.occurredAt, message: a.message } };
+  });
+  const groups = groupByAlarmKey(keyed);
+  await lockKeys(tx, [...groups.keys()]);
+  const current = await currentAlarms(tx, keyed, opts.flapWindowMs);
+
+  const written: Array<{ draft: AlarmDraft; id: string; group: Keyed[] }> = [];
+  for (const [key, group] of groups) {
+    group.sort((a, b) => a.msg.at.getTime() - b.msg.at.getTime());
+    const cur = current.get(key);
+    const drafts = foldAlarm(cur ? { id: cur.id, facts: cur } : null, group.map((g) => g.msg), opts.flapWindowMs);
+    const owner = new Map<AlarmMsg, string>();
+    for (const d of drafts) {
+      const id = d.id ?? randomUUID();
+      written.push({ draft: d, id, group });
+      for (const m of d.recorded) owner.set(m, id);
+    }
+    for (const g of group) outcomes[g.index] = { kind: 'recorded', alarmId: owner.get(g.msg)! };
+  }
+  const requestIds = await openRequests(tx, written, current, codes, fx);
+  const rows = await writeAlarms(tx, written, current, requestIds, codes);
+  await writeOccurrences(tx, written);
+  await noteOnTimelines(tx, written, rows, codes, fx);
+  await reopenRequests(tx, written, rows, fx);
+  await openOrders(tx, written, rows, codes, fx);
+  for (const w of written) emitAlarmEvents(w.draft, rows.get(w.id), fx.events);
+  return outcomes;
+}
+
+async function knownDevices(tx: Tx, items: AlarmItem[]) {
+  const ids = [...new Set(items.map((i) => i.ev.deviceId))];
+  const rows = await tx.select({ id: devices.id, assetId: devices.assetId }).from(devices)
+    .where(and(inArray(devices.id, ids), isNull(devices.revokedAt)));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** `${deviceId}:${id}`: one row per device message id; the first delivery wins, in the batch and across hubs */
+async function takeReceipts(tx: Tx, live: Array<{ item: AlarmItem; index: number; assetId: string }>, outcomes: AlarmOutcome[]) {
+  const seen = new Set<string>();
+  const keyed = live.map((l) => {
+    const id = l.item.ev.alarm.messageId;
+    const key = id ? `${l.item.ev.deviceId}:${id}` : null;
+    const isRepeatInBatch = key !== null && seen.has(key);
+    if (key) seen.add(key);
+    if (isRepeatInBatch) outcomes[l.index] = { kind: 'duplicate' };
+    return { ...l, key, isRepeatInBatch };
+  }).filter((k) => !k.isRepeatInBatch);
+  const keys = keyed.flatMap((k) => (k.key ? [{ key: k.key, at: k.item.ev.receivedAt }] : []));
+  const taken = new Set<string>();
+  if (keys.length) {
+    const rows = await tx.insert(intakeReceipts).select(sql`select gen_random_uuid(), 'mqtt'::channel, "key", null::uuid, 'alarm', "at"
+      from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as x("key" text, "at" timestamptz)`)
+      .onConflictDoNothing().returning({ sourceKey: intakeReceipts.sourceKey });
+    for (const r of rows) taken.add(r.sourceKey);
+  }
+  return keyed.filter((k) => {
+    if (k.key === null || taken.has(k.key)) return true;
+    outcomes[k.index] = { kind: 'duplicate' };
+    return false;
+  });
+}
+
+async function faultCodeInfo(tx: Tx, codes: string[]) {
+  const rows = await tx.select().from(faultCodes).where(inArray(faultCodes.code, [...new Set(codes)]));
+  return new Map(rows.map((r) => [r.code, r]));
+}
+type CodeInfo = Awaited<ReturnType<typeof faultCodeInfo>>;
+
+/** the asset id is a fixed-length uuid, so the code after it cannot blur the key */
+const alarmKey = (assetId: string, code: string) => `${assetId}|${code}`;
+
+function groupByAlarmKey(keyed: Keyed[]) {
+  const groups = new Map<string, Keyed[]>();
+  for (const k of keyed) {
+    const key = alarmKey(k.assetId, k.item.ev.faultCode);
+    const g = groups.get(key);
+    if (g) g.push(k); else groups.set(key, [k]);
+  }
+  return groups;
+}
+
+/**
+ * Two hubs with messages for the same (asset, fault code) take turns: a transaction-level
+ * advisory lock per key, taken in one order so they cannot deadlock. The partial unique index
+ * stays the last word.
+ */
+async function lockKeys(tx: Tx, keys: string[]) {
+  const list = sql.join([...keys].sort().map((k) => sql`${`alarm:${k}`}`), sql`, `);
+  await tx.execute(sql`select count(pg_advisory_xact_lock(h)) from (select hashtextextended(k, 0) as h from unnest(array[${list}]::text[]) as k order by 1) as s`);
+}
+
+/** per key: the open alarm, else the latest cleared one (a raise may reopen it, a late message may belong to it) */
+async function currentAlarms(tx: Tx, keyed: Keyed[], flapWindowMs: number) {
+  const earliest = Math.min(...keyed.map((k) => k.msg.at.getTime()));
+  const rows = await tx.select().from(alarms).where(and(
+    inArray(alarms.assetId, [...new Set(keyed.map((k) => k.assetId))]),
+    inArray(alarms.faultCode, [...new Set(keyed.map((k) => k.item.ev.faultCode))]),
+    or(ne(alarms.state, 'cleared'), gte(alarms.stateChangedAt, new Date(earliest - flapWindowMs))),
+  ));
+  const byKey = new Map<string, AlarmRow>();
+  for (const r of rows) {
+    const key = alarmKey(r.assetId, r.faultCode);
+    const had = byKey.get(key);
+    const isBetter = !had || (had.state === 'cleared' && (r.state !== 'cleared' || r.stateChangedAt > had.stateChangedAt));
+    if (isBetter) byKey.set(key, r);
+  }
+  return byKey;
+}
+
+/** A request for every alarm that has a raise and none yet: a new alarm, or one whose clear overtook its raise. */
+async function openRequests(
+  tx: Tx, written: Array<{ draft: AlarmDraft; id: string; group: Keyed[] }>, current: Map<string, AlarmRow>, codes: CodeInfo, fx: Effects,
+) {
+  const ids = new Map<string, string>();
+  const ctx: BatchContext = {};
+  const byId = new Map([...current.values()].map((c) => [c.id, c]));
+  // Concurrently: postgres.js pipelines the statements on the transaction's connection, so a batch
+  // with many new alarms does not pay a round trip per statement per request.
+  await Promise.all(written.map(async (w) => {
+    if ((w.draft.id && byId.get(w.draft.id)?.requestId) || w.draft.facts.count === 0) return;
+    const first = w.group[0]!.item.ev;
+    const info = codes.get(first.faultCode);
+    const ev: IntakeEvent = {
+      ...first, type: 'alarm', priority: priorityForSeverity(w.draft.facts.severity),
+      subject: `${first.faultCode} ${info?.description ?? 'unknown fault code'}`.slice(0, 300),
+      description: w.draft.facts.message ?? '',
+    };
+    const who = await identify(tx, ev);
+    if (who.asset) ev.subject = `${ev.subject} · ${who.asset.serialNumber}`.slice(0, 300);
+    const res = await openRequest(tx, ev, who, fx, ctx);
+    if (res.requestId) ids.set(w.id, res.requestId);
+  }));
+  return ids;
+}
+
+function toColumns(f: AlarmFacts) {
+  return {
+    state: f.state, severity: f.severity, message: f.message, count: f.count, firstSeenAt: f.firstSeenAt, lastSeenAt: f.lastSeenAt,
+    stateChangedAt: f.stateChangedAt, clearedAt: f.clearedAt, acknowledgedAt: f.acknowledgedAt, acknowledgedBy: f.acknowledgedBy,
+    isFlapping: f.isFlapping, flapCount: f.flapCount,
+  };
+}
+
+/** Existing alarms first (one may be cleared here before a new one for its key is inserted), then the new ones. */
+async function writeAlarms(
+  tx: Tx, written: Array<{ draft: AlarmDraft; id: string; group: Keyed[] }>, current: Map<string, AlarmRow>,
+  requestIds: Map<string, string>, codes: CodeInfo,
+) {
+  const byId = new Map([...current.values()].map((c) => [c.id, c]));
+  const existing = written.filter((w) => w.draft.id).map((w) => {
+    const had = byId.get(w.id)!;
+    return { id: w.id, ...toColumns(w.draft.facts), requestId: had.requestId ?? requestIds.get(w.id) ?? null };
+  });
+  const added = written.filter((w) => !w.draft.id).map((w) => {
+    const ev = w.group[0]!.item.ev;
+    const info = codes.get(ev.faultCode);
+    return {
+      id: w.id, assetId: w.group[0]!.assetId, deviceId: ev.deviceId, faultCode: ev.faultCode, faultCodeId: info?.id ?? null,
+      isUnknownCode: !info, requestId: requestIds.get(w.id) ?? null, ...toColumns(w.draft.facts),
+    };
+  });
+  const rows = new Map<string, AlarmRow>();
+  if (existing.length) {
+    // One JSON parameter for the whole batch: building a statement with a parameter per column
+    // per row cost more CPU than the database spent running it (drizzle's SQL builder, profiled).
+    const x = sql`jsonb_to_recordset(${JSON.stringify(existing)}::jsonb) as x(
+      "id" uuid, "state" alarm_state, "severity" severity, "message" text, "count" int, "firstSeenAt" timestamptz,
+      "lastSeenAt" timestamptz, "stateChangedAt" timestamptz, "clearedAt" timestamptz, "acknowledgedAt" timestamptz,
+      "acknowledgedBy" uuid, "isFlapping" boolean, "flapCount" int, "requestId" uuid)`;
+    const col = (c: string) => sql.raw(`x."${c}"`);
+    const updated = await tx.update(alarms).set({
+      state: col('state'), severity: col('severity'), message: col('message'), count: col('count'), firstSeenAt: col('firstSeenAt'),
+      lastSeenAt: col('lastSeenAt'), stateChangedAt: col('stateChangedAt'), clearedAt: col('clearedAt'), acknowledgedAt: col('acknowledgedAt'),
+      acknowledgedBy: col('acknowledgedBy'), isFlapping: col('isFlapping'), flapCount: col('flapCount'), requestId: col('requestId'),
+      version: sql`${alarms.version} + 1`, updatedAt: sql`now()`,
+    }).from(x).where(sql`${alarms.id} = x."id"`).returning() as unknown as AlarmRow[]; // drizzle types a from(sql) update's returning as never
+    for (const r of updated) rows.set(r.id, r);
+  }
+  if (added.length) for (const r of await tx.insert(alarms).values(added).returning()) rows.set(r.id, r);
+  return rows;
+}
+
+async function writeOccurrences(tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>) {
+  const values = written.flatMap((w) => minuteBuckets(w.draft.recorded).map((b) => ({ alarmId: w.id, ...b })));
+  if (!values.length) return;
+  // all of the table's columns, in its order (insert … select names them all); one JSON parameter for the batch
+  await tx.insert(alarmOccurrences).select(sql`select "alarmId", "bucket", "raises", "clears", "maxSeverity"
+    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as x("alarmId" uuid, "bucket" timestamptz, "raises" int, "clears" int, "maxSeverity" severity)`)
+    .onConflictDoUpdate({
+      target: [alarmOccurrences.alarmId, alarmOccurrences.bucket],
+      set: {
+        raises: sql`${alarmOccurrences.raises} + excluded.raises`,
+        clears: sql`${alarmOccurrences.clears} + excluded.clears`,
+        // the enum's order is critical < major < minor < warning: least() is the most severe
+        maxSeverity: sql`coalesce(least(${alarmOccurrences.maxSeverity}, excluded.max_severity), ${alarmOccurrences.maxSeverity}, excluded.max_severity)`,
+      },
+    });
+}
+
+/** One timeline entry per state change (raise, clear, reopen), never per repeat. */
+async function noteOnTimelines(
+  tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, codes: CodeInfo, fx: Effects,
+) {
+  const values = written.flatMap((w) => {
+    const a = rows.get(w.id);
+    if (!a?.requestId) return [];
+    const name = `${a.faultCode} ${codes.get(a.faultCode)?.description ?? '(unknown code)'}`;
+    return w.draft.transitions.map((t) => ({
+      requestId: a.requestId!, kind: 'alarm' as const, actorType: 'device', actorId: a.deviceId,
+      body: t === 'raised' ? `${name} raised (${a.severity})`
+        : t === 'cleared' ? `${name} cleared after ${a.count} occurrence${a.count === 1 ? '' : 's'}`
+          : `${name} raised again after its clear: flapping (${a.flapCount}×)`,
+      data: { alarmId: a.id, event: t, severity: a.severity, count: a.count, at: (t === 'cleared' ? a.clearedAt ?? a.stateChangedAt : a.stateChangedAt).toISOString() },
+    }));
+  });
+  if (!values.length) return;
+  for (const e of await tx.insert(timelineEntries).values(values).returning()) fx.events.push({ type: 'request.timeline_added', data: toTimelineView(e) });
+}
+
+/** A flapping alarm's request was resolved meanwhile: it is not solved, so it goes back to work. */
+async function reopenRequests(tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, fx: Effects) {
+  const ids = written.filter((w) => w.draft.transitions.includes('reopened')).flatMap((w) => rows.get(w.id)?.requestId ?? []);
+  if (!ids.length) return;
+  const reopened = await tx.update(serviceRequests)
+    .set({ status: 'in_progress', resolvedAt: null, version: sql`${serviceRequests.version} + 1`, updatedAt: new Date() })
+    .where(and(inArray(serviceRequests.id, ids), eq(serviceRequests.status, 'resolved'))).returning();
+  for (const r of reopened) await slaOnReopen(tx, r);
+  for (const r of reopened) fx.events.push({ type: 'request.updated', data: { request: toRequestSummary(r), changed: ['status'] } });
+}
+
+/** Condition-based orders: exactly one per alarm, when a rule first matches its count, severity and window. */
+async function openOrders(
+  tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, codes: CodeInfo, fx: Effects,
+) {
+  const candidates = written.filter((w) => (w.draft.raises > 0 || w.draft.isMoreSevere) && rows.get(w.id)?.state !== 'cleared'
+    && rows.get(w.id)?.requestId).map((w) => rows.get(w.id)!);
+  if (!candidates.length) return;
+  const rules = await tx.select().from(orderRules).where(eq(orderRules.isActive, true));
+  if (!rules.length) return;
+  const ids = candidates.map((a) => a.id);
+  const hasOrder = await tx.select({ alarmId: serviceOrders.alarmId }).from(serviceOrders).where(inArray(serviceOrders.alarmId, ids));
+  const done = new Set(hasOrder.map((o) => o.alarmId));
+  // Most alarms of a storm have their order already: read the history only of those still without one.
+  const open = ids.filter((id) => !done.has(id));
+  if (!open.length) return;
+  const history = await tx.select({ alarmId: alarmOccurrences.alarmId, bucket: alarmOccurrences.bucket, raises: alarmOccurrences.raises })
+    .from(alarmOccurrences).where(inArray(alarmOccurrences.alarmId, open));
+  const bucketsOf = new Map<string, typeof history>();
+  for (const h of history) {
+    const list = bucketsOf.get(h.alarmId);
+    if (list) list.push(h); else bucketsOf.set(h.alarmId, [h]);
+  }
+  await Promise.all(candidates.map(async (a) => {
+    if (done.has(a.id)) return;
+    const rule = matchOrderRule(rules, { ...a, buckets: bucketsOf.get(a.id) ?? [] });
+    if (!rule) return;
+    const info = codes.get(a.faultCode);
+    await createServiceOrder(tx, {
+      requestId: a.requestId!, kind: rule.orderKind, priority: rule.priority ?? priorityForSeverity(a.severity),
+      requiredSkill: info?.requiredSkill ?? null,
+      description: `${a.faultCode} ${info?.description ?? '(unknown code)'}: ${a.count} occurrence${a.count === 1 ? '' : 's'}, ${a.severity} (rule ${rule.name})`,
+      actor: { type: 'system', id: `order-rule:${rule.id}` },
+      extra: { alarmId: a.id, orderRuleId: rule.id },
+    }, (e) => fx.events.push(e));
+  }));
+}
+
+/** Transitions as they happened; repeats alone coalesce to one latest-state event per alarm per batch. */
+function emitAlarmEvents(d: AlarmDraft, row: AlarmRow | undefined, events: DomainEvent[]) {
+  if (!row) return;
+  const alarm = toAlarmSummary(row);
+  for (const t of d.transitions) {
+    events.push(t === 'cleared' ? { type: 'alarm.cleared', data: { alarm } } : { type: 'alarm.raised', data: { alarm, reopened: t === 'reopened' } });
+  }
+  if (!d.transitions.length && d.recorded.length) events.push({ type: 'alarm.repeated', data: { alarm } });
+}

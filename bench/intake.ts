@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
-import { openDb, type DbHandle } from '../db/client.js';
+import { createPglite, openDb, type DbHandle } from '../db/client.js';
 import { migratePgliteClient, migratePostgresUrl } from '../db/migrate.js';
 import type { IntakeEventInput } from '../hub/contracts/intake-event.js';
 import { EventBus } from '../hub/events/bus.js';
@@ -85,7 +85,7 @@ export async function freshPostgres(adminUrl: string) {
 }
 
 async function freshPglite() {
-  const client = await PGlite.create();
+  const client = await createPglite();
   await migratePgliteClient(client);
   return { handle: await openDb({ pglite: client }), drop: async () => {} };
 }

@@ -1,6 +1,6 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import { openDb, type Db } from '../db/client.js';
+import { createPglite, openDb, type Db } from '../db/client.js';
 import { migratePgliteClient } from '../db/migrate.js';
 import { REPORT_NAMES, type ReportName, type ReportQuery } from '../hub/contracts/api/reports.js';
 import { REPORTS, runReport } from '../hub/reports/catalogue.js';
@@ -46,7 +46,7 @@ export async function run(args: string[]): Promise<BenchResult> {
 }
 
 async function freshPglite() {
-  const client = await PGlite.create();
+  const client = await createPglite();
   await migratePgliteClient(client);
   return { handle: await openDb({ pglite: client }), drop: async () => {} };
 }

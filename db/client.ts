@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -31,6 +32,14 @@ export interface OpenDbOptions {
   pglite?: PGlite;
 }
 
+/**
+ * Every PGlite the project opens comes from here: the schema needs pg_trgm (search vocabulary,
+ * db/migrations/0010), which PGlite only has when it is loaded at creation. A clone keeps it.
+ */
+export function createPglite(dataDir?: string): Promise<PGlite> {
+  return PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+}
+
 export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   if (opts.databaseUrl) {
     const sql = postgres(opts.databaseUrl, {
@@ -46,7 +55,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       close: () => sql.end({ timeout: 5 }),
     };
   }
-  const client = opts.pglite ?? (await PGlite.create(opts.dataDir ? { dataDir: opts.dataDir } : {}));
+  const client = opts.pglite ?? (await createPglite(opts.dataDir));
   const db = drizzlePglite({ client, schema, casing: 'snake_case' });
   return {
     db,

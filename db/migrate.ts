@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { createPglite } from './client.js';
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     await migratePostgresUrl(config.databaseUrl);
   } else {
     mkdirSync(config.pgliteDir, { recursive: true });
-    const client = await PGlite.create({ dataDir: config.pgliteDir });
+    const client = await createPglite(config.pgliteDir);
     await migratePgliteClient(client);
     await client.close();
   }

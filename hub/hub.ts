@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { createAdaptorServer } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { openDb, type DbHandle } from '../db/client.js';
+import { createPglite, openDb, type DbHandle } from '../db/client.js';
 import { migratePgliteClient, migratePostgresUrl } from '../db/migrate.js';
 import { AuthService } from './auth/service.js';
 import type { Config } from './config.js';
@@ -264,7 +264,7 @@ async function openDatabase(config: Config, opts: HubOptions): Promise<DbHandle>
   }
   if (opts.pglite) return openDb({ pglite: opts.pglite });
   mkdirSync(config.pgliteDir, { recursive: true });
-  const client = await PGlite.create({ dataDir: config.pgliteDir });
+  const client = await createPglite(config.pgliteDir);
   await migratePgliteClient(client);
   return openDb({ pglite: client, dataDir: config.pgliteDir });
 }

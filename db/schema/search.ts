@@ -43,3 +43,22 @@ export const searchDocuments = pgTable('search_documents', {
   index('search_documents_created_idx').on(t.createdAt),
   index('search_documents_kind_created_idx').on(t.kind, t.createdAt),
 ]);
+
+/**
+ * The index's vocabulary: every folded ASCII word of 4–32 letters that a document has, added by
+ * the indexer in the document's transaction. A trigram index over it turns a query word that
+ * matches nothing ("heizng") into the nearest word the index knows ("heizung").
+ *
+ * No unique key, on purpose: an insert that meets a unique key another open transaction has just
+ * written waits for that transaction, and intake transactions that index a contact mid-way and
+ * then wait for the event counter would deadlock with one that holds the counter and indexes the
+ * same new word. A word is inserted only when absent, so a duplicate needs two transactions adding
+ * the same new word at once; readers group. Words are never removed: a stale one only makes a
+ * suggestion that the search then finds empty and drops.
+ */
+export const searchTerms = pgTable('search_terms', {
+  term: text().notNull(),
+}, (t) => [
+  index('search_terms_term_idx').on(t.term),
+  index('search_terms_trgm_idx').using('gin', t.term.op('gin_trgm_ops')),
+]);

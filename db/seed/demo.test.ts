@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../hub/auth/tokens.js';
@@ -7,7 +7,7 @@ import { BusinessCalendar, ROLES, SlaTable } from '../../hub/contracts/model.js'
 import { decideWarranty, isoDay } from '../../hub/identify/warranty.js';
 import { createLogger } from '../../hub/platform/logger.js';
 import { routeRequest, type RoutingRule } from '../../hub/routing/route.js';
-import { openDb, type DbHandle } from '../client.js';
+import { createPglite, openDb, type DbHandle } from '../client.js';
 import { migratePgliteClient } from '../migrate.js';
 import { DEMO_ARTICLES } from './demo-knowledge.js';
 import {
@@ -30,7 +30,7 @@ describe('the demo seed', () => {
   const today = isoDay(new Date());
 
   beforeAll(async () => {
-    const client = await PGlite.create();
+    const client = await createPglite();
     await migratePgliteClient(client);
     h = await openDb({ pglite: client });
     first = await seedDemo(h.db, log);

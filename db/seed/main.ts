@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../../hub/config.js';
 import { createLogger } from '../../hub/platform/logger.js';
-import { openDb, type DbHandle } from '../client.js';
+import { createPglite, openDb, type DbHandle } from '../client.js';
 import { migratePgliteClient, migratePostgresUrl } from '../migrate.js';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, seedDemo, type SeedSummary } from './demo.js';
 
@@ -16,7 +16,7 @@ async function openMigrated(config: Config): Promise<DbHandle> {
     return openDb({ databaseUrl: config.databaseUrl });
   }
   mkdirSync(config.pgliteDir, { recursive: true });
-  const client = await PGlite.create({ dataDir: config.pgliteDir });
+  const client = await createPglite(config.pgliteDir);
   await migratePgliteClient(client);
   return openDb({ pglite: client, dataDir: config.pgliteDir });
 }

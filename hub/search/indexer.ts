@@ -1,12 +1,12 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import {
-  assets, contacts, customers, knowledgeArticles, productModels, searchDocuments, serviceOrders, serviceRequests, timelineEntries,
+  assets, contacts, customers, knowledgeArticles, productModels, searchDocuments, searchTerms, serviceOrders, serviceRequests, timelineEntries,
 } from '../../db/schema/index.js';
 import { formatArticleNumber } from '../contracts/api/knowledge.js';
 import type { LoggedEvent } from '../contracts/domain-events.js';
 import { formatOrderNumber as orderNumber, formatRequestNumber as requestNumber } from '../contracts/model.js';
-import { lexemes, phoneKeys, phoneLexemes, serialKey } from './text.js';
+import { isVocabularyWord, lexemes, phoneKeys, phoneLexemes, serialKey } from './text.js';
 
 export const SEARCH_KINDS = ['request', 'customer', 'contact', 'asset', 'order', 'article'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
@@ -150,6 +150,16 @@ async function indexChunk(db: DbOrTx, kind: SearchKind, ids: string[]) {
     .map((k) => [k, sql.raw(`excluded.${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`)]));
   // values carry SQL for tsv; drizzle's insert type does not know the custom column accepts it
   await db.insert(searchDocuments).values(values as never).onConflictDoUpdate({ target: [searchDocuments.kind, searchDocuments.entityId], set });
+  await addTerms(db, docs.flatMap((d) => [...d.titleWords, ...d.bodyWords]));
+}
+
+/** Adds the words the vocabulary lacks (typo correction, hub/search/queries.ts); never waits for another transaction. */
+export async function addTerms(db: DbOrTx, words: string[]): Promise<void> {
+  const terms = [...new Set(words.filter(isVocabularyWord))];
+  if (!terms.length) return;
+  await db.execute(sql`insert into ${searchTerms} (term)
+    select w from jsonb_array_elements_text(${JSON.stringify(terms)}::jsonb) as w
+    where not exists (select 1 from ${searchTerms} t where t.term = w)`);
 }
 
 export async function removeDocuments(db: DbOrTx, kind: SearchKind, ids: string[]): Promise<void> {

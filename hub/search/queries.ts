@@ -1,10 +1,10 @@
 import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { DbOrTx } from '../../db/client.js';
-import { searchDocuments, serviceRequests } from '../../db/schema/index.js';
+import { searchDocuments, searchTerms, serviceRequests } from '../../db/schema/index.js';
 import type { SearchHit, SearchQuery, SearchResult } from '../contracts/api/search.js';
 import { SEARCH_KINDS, type SearchKind } from './indexer.js';
-import { parseJump, queryLexemes, snippet, toTsQuery, type Jump } from './text.js';
+import { isVocabularyWord, lexemes, matchRanges, parseJump, queryLexemes, snippet, toTsQuery, type Jump } from './text.js';
 
 type Query = z.infer<typeof SearchQuery>;
 type Hit = z.infer<typeof SearchHit>;
@@ -44,52 +44,38 @@ const cols = {
 /** Which kind wins when one key names several things (a phone shared by a customer and its contact). */
 const JUMP_ORDER: SearchKind[] = ['request', 'order', 'asset', 'contact', 'customer', 'article'];
 
+type Row = { kind: string; id: string; title: string; body: string; requestId: string | null; customerId: string | null; status: string | null; priority: string | null; createdAt: Date; rank: number };
+
 /**
  * Ranked full-text search over the index (staff only: the route checks the permission). Every
- * query word must match as a word prefix; title matches come first, newer before older.
+ * query word must match as a word prefix; title matches come first, newer before older. When the
+ * words find nothing, a word the index does not know is replaced by the nearest one it does
+ * ("heizng" → "heizung", by trigram similarity) and the answer says so.
  */
 export async function search(db: DbOrTx, q: Query): Promise<z.infer<typeof SearchResult>> {
-  const words = queryLexemes(q.q);
+  let words = queryLexemes(q.q);
   const keys = parseJump(q.q).map(jumpKey);
   const jumpRows = keys.length
     ? await db.select(cols).from(d).where(sql`${d.jumpKeys} && ${`{${keys.map((k) => `"${k.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`).limit(10)
     : [];
   jumpRows.sort((a, b) => JUMP_ORDER.indexOf(a.kind as SearchKind) - JUMP_ORDER.indexOf(b.kind as SearchKind));
   const jump = jumpRows[0];
-  let rows: Array<typeof jumpRows[number] & { rank: number }> = [];
+  let rows: Row[] = [];
+  let corrected: z.infer<typeof SearchResult>['corrected'] = null;
   // an exact number, serial or phone names what the agent wants: no text search behind it
   if (words.length && !jump) {
-    const tsq = sql`${toTsQuery(words)}::tsquery`;
-    // Two bounded passes instead of ranking every match (a common word matches half the
-    // requests): matches with every word in the title, newest first, then the rest, newest
-    // first. Each pass orders on keys only; the winners' text is read afterwards.
-    const inTitle = sql`${d.titleTsv} @@ ${tsq}`;
-    const keys = { kind: d.kind, id: d.entityId };
-    // "+ interval '0'" keeps the planner off the created_at index: it misjudges how many rows a
-    // prefix term matches, and walking the index for a rare word reads every row.
-    const newestOf = (where: SQL[], limit: number) => db.select(keys).from(d).where(and(...where, ...filters(q)))
-      .orderBy(sql`${d.createdAt} + interval '0 s' desc`).limit(limit);
-    const first = await newestOf([inTitle], q.limit);
-    let rest: Array<{ kind: string; id: string }> = [];
-    if (first.length < q.limit) {
-      const more = q.limit - first.length;
-      const notTitle = [sql`${d.tsv} @@ ${tsq}`, sql`not (${inTitle})`];
-      // A common word is found among the newest requests (or documents of the asked kind) quickly;
-      // only when that window does not fill the page is every match sorted (then there are few).
-      // So for a common word, other kinds show when their title matches (phase one).
-      const r = db.select({ ...keys, createdAt: d.createdAt, tsv: d.tsv, titleTsv: d.titleTsv })
-        .from(d).where(and(eq(d.kind, q.kind ?? 'request'), ...filters(q))).orderBy(desc(d.createdAt)).limit(RECENT_WINDOW).as('recent');
-      rest = await db.select({ kind: r.kind, id: r.id }).from(r)
-        .where(and(sql`${r.tsv} @@ ${tsq}`, sql`not (${r.titleTsv} @@ ${tsq})`))
-        .orderBy(desc(r.createdAt)).limit(more);
-      if (rest.length < more) rest = await newestOf(notTitle, more);
-    }
-    const top = [...first.map((t) => ({ ...t, rank: 1 })), ...rest.map((t) => ({ ...t, rank: 0.5 }))];
-    if (top.length) {
-      const docs = await db.select(cols).from(d)
-        .where(sql`(${d.kind}, ${d.entityId}) in (${sql.join(top.map((t) => sql`(${t.kind}, ${t.id}::uuid)`), sql`, `)})`);
-      const byKey = new Map(docs.map((x) => [`${x.kind}:${x.id}`, x]));
-      rows = top.flatMap((t) => { const x = byKey.get(`${t.kind}:${t.id}`); return x ? [{ ...x, rank: t.rank }] : []; });
+    rows = await textSearch(db, q, words);
+    if (!rows.length) {
+      const fixes = await corrections(db, words);
+      if (fixes.size) {
+        const fixed = words.map((w) => fixes.get(w) ?? w);
+        const again = await textSearch(db, q, fixed);
+        if (again.length) {
+          rows = again;
+          words = fixed;
+          corrected = { query: correctedQuery(q.q, fixes), words: [...fixes].map(([from, to]) => ({ from, to })) };
+        }
+      }
     }
   }
   const seen = new Set<string>();
@@ -102,12 +88,87 @@ export async function search(db: DbOrTx, q: Query): Promise<z.infer<typeof Searc
     // the title is shown (and marked by the console) anyway: when only it matched, the snippet is the body's start
     const snip = snippet(r.body, words);
     items.push({
-      kind, id: r.id, title: r.title, titleHighlights: snippet(r.title, words, r.title.length + 1).highlights, snippet: snip, requestId: r.requestId, customerId: r.customerId, status: r.status,
+      kind, id: r.id, title: r.title, titleHighlights: matchRanges(r.title, words), snippet: snip, requestId: r.requestId, customerId: r.customerId, status: r.status,
       priority: r.priority, createdAt: r.createdAt.toISOString(), rank: Math.round(r.rank * 1e4) / 1e4,
     });
   }
   await openingRequests(db, items);
-  return { items, jump: jump ? { kind: items[0]!.kind, id: jump.id, requestId: items[0]!.requestId } : null };
+  return { items, jump: jump ? { kind: items[0]!.kind, id: jump.id, requestId: items[0]!.requestId } : null, corrected };
+}
+
+/** The documents where every word matches as a prefix: title matches first, each group newest first. */
+async function textSearch(db: DbOrTx, q: Query, words: string[]): Promise<Row[]> {
+  const tsq = sql`${toTsQuery(words)}::tsquery`;
+  // Two bounded passes instead of ranking every match (a common word matches half the
+  // requests): matches with every word in the title, newest first, then the rest, newest
+  // first. Each pass orders on keys only; the winners' text is read afterwards.
+  const inTitle = sql`${d.titleTsv} @@ ${tsq}`;
+  const keys = { kind: d.kind, id: d.entityId };
+  // "+ interval '0'" keeps the planner off the created_at index: it misjudges how many rows a
+  // prefix term matches, and walking the index for a rare word reads every row.
+  const newestOf = (where: SQL[], limit: number) => db.select(keys).from(d).where(and(...where, ...filters(q)))
+    .orderBy(sql`${d.createdAt} + interval '0 s' desc`).limit(limit);
+  const first = await newestOf([inTitle], q.limit);
+  let rest: Array<{ kind: string; id: string }> = [];
+  if (first.length < q.limit) {
+    const more = q.limit - first.length;
+    const notTitle = [sql`${d.tsv} @@ ${tsq}`, sql`not (${inTitle})`];
+    // A common word is found among the newest requests (or documents of the asked kind) quickly;
+    // only when that window does not fill the page is every match sorted (then there are few).
+    // So for a common word, other kinds show when their title matches (phase one).
+    const r = db.select({ ...keys, createdAt: d.createdAt, tsv: d.tsv, titleTsv: d.titleTsv })
+      .from(d).where(and(eq(d.kind, q.kind ?? 'request'), ...filters(q))).orderBy(desc(d.createdAt)).limit(RECENT_WINDOW).as('recent');
+    rest = await db.select({ kind: r.kind, id: r.id }).from(r)
+      .where(and(sql`${r.tsv} @@ ${tsq}`, sql`not (${r.titleTsv} @@ ${tsq})`))
+      .orderBy(desc(r.createdAt)).limit(more);
+    if (rest.length < more) rest = await newestOf(notTitle, more);
+  }
+  const top = [...first.map((t) => ({ ...t, rank: 1 })), ...rest.map((t) => ({ ...t, rank: 0.5 }))];
+  if (!top.length) return [];
+  const docs = await db.select(cols).from(d)
+    .where(sql`(${d.kind}, ${d.entityId}) in (${sql.join(top.map((t) => sql`(${t.kind}, ${t.id}::uuid)`), sql`, `)})`);
+  const byKey = new Map(docs.map((x) => [`${x.kind}:${x.id}`, x]));
+  return top.flatMap((t) => { const x = byKey.get(`${t.kind}:${t.id}`); return x ? [{ ...x, rank: t.rank }] : []; });
+}
+
+/** How alike a typo and its correction must be (pg_trgm similarity, 0–1): one wrong letter in a 5-letter word is 0.5. */
+const MIN_SIMILARITY = 0.4;
+
+/**
+ * For each query word that no indexed word starts with, the most similar word the vocabulary
+ * knows (ties: the closer length, then alphabetical). A word that some indexed word starts with
+ * is kept: it is spelled right and only the combination (or a filter) finds nothing.
+ */
+export async function corrections(db: DbOrTx, words: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const t = searchTerms;
+  for (const w of words) {
+    if (!isVocabularyWord(w)) continue;
+    // "{" sorts right after "z" byte-wise (the C and C.UTF-8 collations): every word starting with w
+    const [known] = await db.select({ one: sql`1` }).from(t).where(and(gte(t.term, w), lt(t.term, `${w}{`))).limit(1);
+    if (known) continue;
+    const [best] = await db.select({ term: t.term }).from(t)
+      .where(and(sql`${t.term} % ${w}`, sql`similarity(${t.term}, ${w}) >= ${MIN_SIMILARITY}`))
+      .groupBy(t.term)
+      .orderBy(sql`similarity(${t.term}, ${w}) desc`, sql`abs(length(${t.term}) - ${w.length})`, t.term)
+      .limit(1);
+    if (best) out.set(w, best.term);
+  }
+  return out;
+}
+
+/** The agent's query with each corrected word replaced, keeping the rest as typed ("Heizng fällt" → "Heizung fällt"). */
+export function correctedQuery(q: string, fixes: Map<string, string>): string {
+  return q.trim().split(/(\s+)/).map((token) => {
+    const [word, ...more] = lexemes(token, true);
+    const fix = word && !more.length ? fixes.get(word) : undefined;
+    if (!fix) return token;
+    // keep what surrounds the word ("(heizng)") and a capital first letter
+    const m = /[\p{L}\p{N}]+/u.exec(token)!;
+    const first = m[0][0]!;
+    const cased = first !== first.toLowerCase() ? fix[0]!.toUpperCase() + fix.slice(1) : fix;
+    return token.slice(0, m.index) + cased + token.slice(m.index + m[0].length);
+  }).join('');
 }
 
 /**

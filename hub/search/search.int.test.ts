@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { searchDocuments, serviceRequests } from '../../db/schema/index.js';
+import { searchDocuments, searchTerms, serviceRequests } from '../../db/schema/index.js';
 import { DRIVERS, startTestHub, type TestHub } from '../../test/support/test-hub.js';
 import { backfillSearch } from './backfill.js';
 
@@ -25,7 +25,7 @@ describe.each(DRIVERS)('search on %s', (driver) => {
   async function search(query: Record<string, string>, token = admin) {
     const r = await t.request('GET', `/api/search?${new URLSearchParams(query)}`, { token });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    return r.body as { items: Array<{ kind: string; id: string; title: string; titleHighlights: Array<[number, number]>; requestId: string | null; snippet: { text: string; highlights: Array<[number, number]> } }>; jump: { kind: string; id: string } | null };
+    return r.body as { items: Array<{ kind: string; id: string; title: string; titleHighlights: Array<[number, number]>; requestId: string | null; snippet: { text: string; highlights: Array<[number, number]> } }>; jump: { kind: string; id: string } | null; corrected: { query: string; words: Array<{ from: string; to: string }> } | null };
   }
   const ids = (res: { items: Array<{ id: string }> }) => res.items.map((i) => i.id);
   const marked = (hit: { snippet: { text: string; highlights: Array<[number, number]> } }) => hit.snippet.highlights.map(([a, b]) => hit.snippet.text.slice(a, b));
@@ -147,6 +147,47 @@ describe.each(DRIVERS)('search on %s', (driver) => {
     const k = tag();
     const r = await post('/api/requests', { subject: `<b>Display</b> ${k} zeigt "E:12" & blinkt`, priority: 'normal' });
     for (const q of [`'${k}`, `${k} & | ! ( ) :*`, `"${k}"`, `<b>${k}`]) expect(ids(await search({ q })), q).toEqual([r.request.id]);
+  });
+
+  it('tolerates typos: a word the index does not know is searched as the nearest one it does, and the answer says so', async () => {
+    const k = tag();
+    // one letter dropped from the middle of the unique word
+    const typo = k.slice(0, 4) + k.slice(5);
+    const r = await post('/api/requests', { subject: `Kompressor ${k} defekt`, description: 'Der Verdichter läuft nicht an.', priority: 'normal' });
+    const res = await search({ q: typo });
+    expect(ids(res)).toEqual([r.request.id]);
+    expect(res.corrected).toEqual({ query: k, words: [{ from: typo, to: k }] });
+    // the hit is marked with the word searched, not the typo
+    expect(res.items[0]!.titleHighlights.map(([a, b]) => res.items[0]!.title.slice(a, b))).toEqual([k]);
+
+    // several words: the known ones stay as typed, a capital stays a capital
+    const two = await search({ q: `Kompresor (${typo}) verdichter` });
+    expect(ids(two)).toEqual([r.request.id]);
+    expect(two.corrected).toEqual({ query: `Kompressor (${k}) verdichter`, words: [{ from: 'kompresor', to: 'kompressor' }, { from: typo, to: k }] });
+
+    // words that are spelled right but find nothing together are left alone
+    const other = tag();
+    await post('/api/requests', { subject: `Lüfter ${other}`, priority: 'normal' });
+    expect(await search({ q: `${k} ${other}` })).toEqual({ items: [], jump: null, corrected: null });
+    // nothing near enough: no guess
+    expect(await search({ q: 'xylophonzwqj' })).toEqual({ items: [], jump: null, corrected: null });
+    // results without correction say nothing was corrected
+    expect((await search({ q: k })).corrected).toBeNull();
+  });
+
+  it('corrects a misspelt customer name, and keeps one vocabulary row per word', async () => {
+    const k = tag();
+    const customer = await post('/api/customers', { name: `Przybylski Serwis ${k}`, country: 'PL' });
+    const res = await search({ q: 'Przybylsky', kind: 'customer' });
+    expect(ids(res)).toContain(customer.id);
+    expect(res.corrected?.query).toBe('Przybylski');
+    // indexing the same words again (an update) adds no second row
+    const patched = await t.request('PATCH', `/api/customers/${customer.id}`, { token: admin, body: { notes: `Przybylski ${k}`, version: customer.version } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const rows = await t.hub.db.select().from(searchTerms).where(eq(searchTerms.term, k));
+    expect(rows).toHaveLength(1);
+    // numbers and short words are not vocabulary: they are matched exactly or by prefix
+    expect(await t.hub.db.select().from(searchTerms).where(eq(searchTerms.term, 'pl'))).toEqual([]);
   });
 
   it('backfills rows written around the write path', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bigrams, lexemes, parseJump, phoneKeys, queryLexemes, serialKey, snippet, toTsQuery } from './text.js';
+import { correctedQuery } from './queries.js';
+import { bigrams, isVocabularyWord, lexemes, matchRanges, parseJump, phoneKeys, queryLexemes, serialKey, snippet, toTsQuery } from './text.js';
 
 describe('lexemes', () => {
   it.each([
@@ -73,5 +74,29 @@ describe('snippet', () => {
     const s = snippet('<script>alert(1)</script> Fehler', ['fehler']);
     expect(s.text).toContain('<script>');
     expect(s.text.slice(s.highlights[0]![0], s.highlights[0]![1])).toBe('Fehler');
+  });
+});
+
+describe('matchRanges', () => {
+  it('marks whole words anywhere in a long title, in the original characters', () => {
+    const title = 'SR-000123 Kompressor der Außeneinheit fällt aus, Störung seit gestern';
+    const marked = matchRanges(title, ['stor', 'aussen']).map(([a, b]) => title.slice(a, b));
+    expect(marked).toEqual(['Außeneinheit', 'Störung']);
+  });
+  it('merges overlapping CJK bigram matches', () => {
+    expect(matchRanges('压缩机过热', ['压缩', '缩机'])).toEqual([[0, 3]]);
+  });
+});
+
+describe('typo correction helpers', () => {
+  it('knows only folded ASCII words of 4-32 letters', () => {
+    expect(['heizung', 'kompressor'].every(isVocabularyWord)).toBe(true);
+    expect(['aus', 'ab1234x', '1234', '压缩机', 'x'.repeat(33), 'störung'].some(isVocabularyWord)).toBe(false);
+  });
+  it('rewrites the query as typed, word by word, keeping capitals and punctuation', () => {
+    const fixes = new Map([['heizng', 'heizung'], ['kompresor', 'kompressor']]);
+    expect(correctedQuery('Heizng  fällt aus (kompresor)', fixes)).toBe('Heizung  fällt aus (kompressor)');
+    expect(correctedQuery('heizng', fixes)).toBe('heizung');
+    expect(correctedQuery('AB-12 heizng', fixes)).toBe('AB-12 heizung');
   });
 });

@@ -82,6 +82,15 @@ export function phoneKeys(phone: string | null | undefined): string[] {
   return [...keys];
 }
 
+/**
+ * Words the typo correction knows: folded ASCII letters, 4–32 long. Numbers and serials are
+ * matched exactly or by prefix, CJK by bigrams; and pg_trgm under PGlite's C locale does not
+ * take non-ASCII letters as word characters.
+ */
+export function isVocabularyWord(w: string): boolean {
+  return /^[a-z]{4,32}$/.test(w);
+}
+
 /** Query lexemes (at most 8); each becomes a prefix term, all must match. */
 export function queryLexemes(q: string): string[] {
   return lexemes(q, true).filter((w) => w.length >= 2 || CJK.test(w)).slice(0, 8);
@@ -100,21 +109,7 @@ export interface Snippet { text: string; highlights: Array<[number, number]> }
  * them as <mark> around text nodes, so nothing in the text can become HTML.
  */
 export function snippet(text: string, words: string[], width = 160): Snippet {
-  const { folded, map } = foldWithMap(text);
-  const ranges: Array<[number, number]> = [];
-  for (const w of words) {
-    const cjk = CJK.test(w);
-    let i = folded.indexOf(w);
-    while (i >= 0) {
-      const isWordStart = cjk || i === 0 || !/[\p{L}\p{N}]/u.test(folded[i - 1]!);
-      // a prefix match marks its whole word: "stör" marks "Störung"
-      let end = i + w.length;
-      if (!cjk) while (end < folded.length && /[\p{L}\p{N}]/u.test(folded[end]!)) end++;
-      if (isWordStart) ranges.push([map[i]!, map[end - 1]! + 1]);
-      i = folded.indexOf(w, i + w.length);
-    }
-  }
-  ranges.sort((a, b) => a[0] - b[0]);
+  const ranges = matchRanges(text, words);
   const first = ranges[0]?.[0] ?? 0;
   let start = Math.max(0, first - Math.floor(width / 3));
   if (start > 0) { const sp = text.lastIndexOf(' ', start); if (sp > start - 20 && sp >= 0) start = sp + 1; }
@@ -132,6 +127,34 @@ export function snippet(text: string, words: string[], width = 160): Snippet {
     if (last && s <= last[1]) last[1] = Math.max(last[1], e); else highlights.push([s, e]);
   }
   return { text: slice, highlights };
+}
+
+/**
+ * Where in `text` a query word starts a word (matched on folded text), as sorted, merged
+ * [start, end) ranges of the original characters; a prefix match covers its whole word.
+ */
+export function matchRanges(text: string, words: string[]): Array<[number, number]> {
+  const { folded, map } = foldWithMap(text);
+  const ranges: Array<[number, number]> = [];
+  for (const w of words) {
+    const cjk = CJK.test(w);
+    let i = folded.indexOf(w);
+    while (i >= 0) {
+      const isWordStart = cjk || i === 0 || !/[\p{L}\p{N}]/u.test(folded[i - 1]!);
+      // a prefix match marks its whole word: "stör" marks "Störung"
+      let end = i + w.length;
+      if (!cjk) while (end < folded.length && /[\p{L}\p{N}]/u.test(folded[end]!)) end++;
+      if (isWordStart) ranges.push([map[i]!, map[end - 1]! + 1]);
+      i = folded.indexOf(w, i + w.length);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const [a, b] of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b); else merged.push([a, b]);
+  }
+  return merged;
 }
 
 /** fold() per character, keeping for each folded character the index of the original one. */

@@ -74,4 +74,18 @@ describe('global search in the console', () => {
     await expect.poll(() => results.locator('a').count()).toBe(1);
     await agent.screenshot({ path: `${shots}/search-page.png` });
   });
+
+  it('finds a misspelt name by the nearest known word and says what it searched for', async () => {
+    const customer = await call('POST', '/customers', { name: 'Serwis Chrząszczewski', country: 'PL' });
+    await call('POST', '/requests', { subject: 'Pompa ciepła nie grzeje', customerId: customer.id, priority: 'normal' });
+    const agent = await signIn('agent.anna@demo.local');
+    await agent.keyboard.press('Control+k');
+    const box = agent.getByTestId('global-search');
+    await box.fill('Chrzaszczewsky');
+    const drop = agent.getByTestId('search-dropdown');
+    await drop.locator('.gsearch-title', { hasText: 'Serwis Chrząszczewski' }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => drop.getByTestId('search-corrected').textContent()).toBe('Showing results for Chrzaszczewski: nothing matched “Chrzaszczewsky”');
+    await expect.poll(() => drop.locator('mark').allTextContents()).toContain('Chrząszczewski');
+    await agent.screenshot({ path: `${shots}/search-corrected.png` });
+  });
 });

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { migratePgliteClient } from '../../db/migrate.js';
 import { TEMPLATE_DB, TEST_PG_URL, databaseUrl } from './env.js';
+import { createPglite } from '../../db/client.js';
 
 /** A fresh PostgreSQL database for one test file (or test), copied from the migrated template. */
 export async function createTestDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
@@ -48,7 +49,7 @@ let migratedPglite: Promise<PGlite> | null = null;
 /** PGlite cold start and migrations take seconds: do them once per file and clone per test. */
 export async function migratedPgliteClone(): Promise<PGlite> {
   migratedPglite ??= (async () => {
-    const client = await PGlite.create();
+    const client = await createPglite();
     await migratePgliteClient(client);
     return client;
   })();

@@ -86,6 +86,9 @@ export function GlobalSearch() {
         <div class="gsearch-drop" role="listbox" data-testid="search-dropdown">
           <Show when={error()}><div class="gsearch-empty">{error()}</div></Show>
           <Show when={!error() && items().length === 0}><div class="gsearch-empty">Nothing found for “{q()}”</div></Show>
+          <Show when={!error() && result()?.corrected}>
+            {(c) => <div class="gsearch-corrected" data-testid="search-corrected">Showing results for <b>{c().query}</b>: nothing matched “{q()}”</div>}
+          </Show>
           <For each={items()}>
             {(hit, i) => (
               <a

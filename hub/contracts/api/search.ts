@@ -39,4 +39,8 @@ export const SearchResult = z.object({
   items: z.array(SearchHit),
   jump: z.object({ kind: SearchKind, id: z.uuid(), requestId: z.uuid().nullable() }).nullable()
     .describe('the query named one thing exactly (number, serial, phone): open it; it is also items[0]'),
+  corrected: z.object({
+    query: z.string().describe('the query as searched, each corrected word replaced'),
+    words: z.array(z.object({ from: z.string(), to: z.string() })).describe('folded query words that matched nothing, and what was searched instead'),
+  }).nullable().describe('the words as typed found nothing; these results are for the nearest known words (typo tolerance)'),
 }).openapi('SearchResult');

@@ -49,6 +49,13 @@ export default function SearchPage() {
             <Show when={data()} fallback={<Loading label="Searching…" />}>
               {(r) => (
                 <Show when={r().items.length} fallback={<Empty title={`Nothing found for “${query().q}”`} />}>
+                  <Show when={r().corrected}>
+                    {(c) => (
+                      <p class="gsearch-corrected" data-testid="search-corrected">
+                        Showing results for <A href={`/search?${new URLSearchParams({ ...query().filters, q: c().query })}`}><b>{c().query}</b></A>: nothing matched “{query().q}”.
+                      </p>
+                    )}
+                  </Show>
                   <div class="search-results" data-testid="search-results">
                     <For each={r().items}>
                       {(hit) => (

@@ -113,13 +113,16 @@ async function findOrCreateContact(tx: Tx, ev: IntakeEvent, customerId: string |
     const [found] = await byEmail();
     if (found) return found;
     // The unique index on lower(email) settles a race with another hub; re-read on conflict.
-    await tx.insert(contacts).values({
+    const [created] = await tx.insert(contacts).values({
       customerId, name: hint.name ?? hint.email.split('@')[0] ?? hint.email, email: hint.email,
       phone: hint.phone ? normalizePhone(hint.phone) : null,
-    }).onConflictDoNothing();
-    const [created] = await byEmail();
-    if (created) await indexEntities(tx, 'contact', [created.id]);
-    return created ?? null;
+    }).onConflictDoNothing().returning(cols);
+    if (created) {
+      await indexEntities(tx, 'contact', [created.id]);
+      return created;
+    }
+    const [theirs] = await byEmail();
+    return theirs ?? null;
   }
   if (hint.phone) {
     const phone = normalizePhone(hint.phone);

@@ -107,6 +107,7 @@ describe.each(DRIVERS)('intake pipeline on %s', (driver) => {
       const receipts = await t.hub.db.select().from(intakeReceipts).where(eq(intakeReceipts.sourceKey, '<abc-123@mail.example>'));
       expect(receipts).toHaveLength(1);
       expect(receipts[0]!.outcome).toBe('created');
+      expect(receipts[0]!.requestId).toBe(results[0]!.requestId);
     });
   });
 
@@ -115,15 +116,22 @@ describe.each(DRIVERS)('intake pipeline on %s', (driver) => {
       const [cat] = await t.hub.db.insert(requestCategories).values({
         key: `repair-${Date.now()}`, name: 'Repair', fields: [{ key: 'symptom', label: 'Symptom', kind: 'choice', required: true, options: ['leak'] }],
       }).returning();
+      const key = `batch-${Date.now()}`;
       const outcomes = await Promise.allSettled([
-        submit({ subject: 'good one', categoryId: cat!.id, customFields: { symptom: 'leak' } }),
-        submit({ subject: 'bad one', categoryId: cat!.id, customFields: { symptom: 'fire' } }),
-        submit({ subject: 'another good one' }),
+        submit({ subject: 'good one', categoryId: cat!.id, customFields: { symptom: 'leak' }, sourceKey: `${key}-1` }),
+        submit({ subject: 'bad one', categoryId: cat!.id, customFields: { symptom: 'fire' }, sourceKey: `${key}-2` }),
+        submit({ subject: 'another good one', sourceKey: `${key}-3` }),
       ]);
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'BAD_REQUEST', details: { fields: { 'customFields.symptom': expect.stringContaining('expected one of') } } });
       const rows = await t.hub.db.select({ subject: serviceRequests.subject }).from(serviceRequests).where(sql`${serviceRequests.subject} in ('good one', 'bad one', 'another good one')`);
       expect(rows.map((r) => r.subject).sort()).toEqual(['another good one', 'good one']);
+      // the receipts of the committed events carry their outcome; the failed event left none
+      const receipts = await t.hub.db.select().from(intakeReceipts).where(sql`${intakeReceipts.sourceKey} like ${`${key}-%`}`);
+      expect(receipts.map((r) => [r.sourceKey, r.outcome, r.requestId]).sort()).toEqual([
+        [`${key}-1`, 'created', (outcomes[0] as PromiseFulfilledResult<{ requestId: string }>).value.requestId],
+        [`${key}-3`, 'created', (outcomes[2] as PromiseFulfilledResult<{ requestId: string }>).value.requestId],
+      ]);
     });
 
     it('publishes numbered events only after commit, in order, matching the log', async () => {

@@ -5,7 +5,7 @@ import { logEvents } from '../events/unit-of-work.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
-import { processIntakeEvent, type BatchContext, type Effects } from './process-event.js';
+import { forgetReceipt, processIntakeEvent, settleReceipts, type BatchContext, type Effects } from './process-event.js';
 import type { TimerRef } from '../timers/timers.js';
 
 interface BatchOutcome {
@@ -76,7 +76,7 @@ export class IntakePipeline {
     const timers: TimerRef[] = [];
     const logged = await this.opts.db.transaction(async (tx) => {
       const events: DomainEvent[] = [];
-      const ctx: BatchContext = {};
+      const ctx: BatchContext = { receipts: new Map() };
       for (const p of batch) {
         const mine: Effects = { events: [], timers: [] };
         try {
@@ -88,9 +88,11 @@ export class IntakePipeline {
           outcomes.push({ ok: true, result });
         } catch (err) {
           if (!isCareful) throw new EventFailed(err);
+          forgetReceipt(ctx, p.event);
           outcomes.push({ ok: false, err });
         }
       }
+      await settleReceipts(tx, ctx);
       return logEvents(tx, this.opts.bus, events);
     });
     return { outcomes, logged, timers };

@@ -29,6 +29,32 @@ export interface Effects {
 /** Read once per batch (one transaction): routing rules and teams change rarely. */
 export interface BatchContext {
   routing?: Promise<{ rules: Array<typeof routingRules.$inferSelect>; defaultTeamId: string | null; calendars: Map<string, BusinessCalendar> }>;
+  /**
+   * Receipt outcomes of the batch, written by one statement before the batch commits
+   * (`settleReceipts`) instead of one update per event; a later event of the batch with the same
+   * source key reads its answer here. Absent: each receipt is settled at once.
+   */
+  receipts?: Map<string, { channel: IntakeEvent['channel']; sourceKey: string; result: IntakeResult; owner: IntakeEvent }>;
+}
+
+const receiptKey = (channel: string, sourceKey: string) => `${channel}\u0000${sourceKey}`;
+
+/** Writes the batch's receipt outcomes (see BatchContext.receipts); call before the batch commits. */
+export async function settleReceipts(tx: Tx, ctx: BatchContext): Promise<void> {
+  const rows = [...(ctx.receipts?.values() ?? [])].map((r) => ({
+    channel: r.channel, source_key: r.sourceKey, request_id: r.result.requestId, outcome: r.result.kind,
+  }));
+  ctx.receipts?.clear();
+  if (!rows.length) return;
+  await tx.execute(sql`update ${intakeReceipts} r set request_id = x.request_id, outcome = x.outcome
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(channel channel, source_key text, request_id uuid, outcome text)
+    where r.channel = x.channel and r.source_key = x.source_key`);
+}
+
+/** An event whose savepoint rolled back leaves no receipt: forget its pending outcome. */
+export function forgetReceipt(ctx: BatchContext, ev: IntakeEvent): void {
+  const key = ev.sourceKey ? receiptKey(ev.channel, ev.sourceKey) : null;
+  if (key && ctx.receipts?.get(key)?.owner === ev) ctx.receipts.delete(key);
 }
 
 export async function processIntakeEvent(tx: Tx, original: IntakeEvent, fx: Effects, ctx: BatchContext = {}): Promise<IntakeResult> {
@@ -39,7 +65,7 @@ export async function processIntakeEvent(tx: Tx, original: IntakeEvent, fx: Effe
       .values({ channel: ev.channel, sourceKey: ev.sourceKey, outcome: 'pending', receivedAt: ev.receivedAt })
       .onConflictDoNothing()
       .returning({ id: intakeReceipts.id });
-    if (!receipt) return duplicateOf(tx, ev);
+    if (!receipt) return duplicateOf(tx, ev, ctx);
   }
   // Email: threading (SR tag, In-Reply-To, References), noise and closed-request rules (hub/mail/inbound.ts).
   let evidence: string | null = null;
@@ -47,7 +73,7 @@ export async function processIntakeEvent(tx: Tx, original: IntakeEvent, fx: Effe
     const thread = await threadEmail(tx, ev, ev.email, events);
     if (thread.kind === 'ignored') {
       await recordInboundEmail(tx, ev.email, thread.requestId, `ignored:${thread.reason}`);
-      return settleReceipt(tx, ev, { kind: 'ignored', requestId: thread.requestId, number: null, reason: thread.reason });
+      return settleReceipt(tx, ev, { kind: 'ignored', requestId: thread.requestId, number: null, reason: thread.reason }, ctx, original);
     }
     ev = thread.event;
     evidence = thread.evidence;
@@ -61,7 +87,7 @@ export async function processIntakeEvent(tx: Tx, original: IntakeEvent, fx: Effe
     ? await attach(tx, ev, who, decision.requestId, evidence && evidence !== 'new' ? `email_${evidence}` : decision.reason, events)
     : await create(tx, ev, who, fx, ctx);
   if (ev.email) await recordInboundEmail(tx, ev.email, result.requestId, evidence === 'new' && result.kind === 'attached' ? 'open_request_for_asset' : evidence ?? 'new');
-  await settleReceipt(tx, ev, result);
+  await settleReceipt(tx, ev, result, ctx, original);
   if (ev.actor.type === 'user' || ev.actor.type === 'api_key') {
     await tx.insert(auditLog).values({
       actorType: ev.actor.type, actorId: ev.actor.id ?? null, action: result.kind === 'created' ? 'create' : 'attach',
@@ -71,15 +97,21 @@ export async function processIntakeEvent(tx: Tx, original: IntakeEvent, fx: Effe
   return result;
 }
 
-async function settleReceipt(tx: Tx, ev: IntakeEvent, result: IntakeResult): Promise<IntakeResult> {
-  if (ev.sourceKey) {
+/** `owner`: the event as the pipeline submitted it (forgetReceipt matches on it). */
+async function settleReceipt(tx: Tx, ev: IntakeEvent, result: IntakeResult, ctx: BatchContext, owner: IntakeEvent): Promise<IntakeResult> {
+  if (ev.sourceKey && ctx.receipts) {
+    ctx.receipts.set(receiptKey(ev.channel, ev.sourceKey), { channel: ev.channel, sourceKey: ev.sourceKey, result, owner });
+  } else if (ev.sourceKey) {
     await tx.update(intakeReceipts).set({ requestId: result.requestId, outcome: result.kind })
       .where(and(eq(intakeReceipts.channel, ev.channel), eq(intakeReceipts.sourceKey, ev.sourceKey)));
   }
   return result;
 }
 
-async function duplicateOf(tx: Tx, ev: IntakeEvent): Promise<IntakeResult> {
+async function duplicateOf(tx: Tx, ev: IntakeEvent, ctx: BatchContext): Promise<IntakeResult> {
+  // the first of the two came earlier in this batch: its outcome is not written yet
+  const pending = ev.sourceKey ? ctx.receipts?.get(receiptKey(ev.channel, ev.sourceKey)) : undefined;
+  if (pending) return { kind: 'duplicate', requestId: pending.result.requestId, number: pending.result.number };
   const [row] = await tx.select({ requestId: intakeReceipts.requestId, number: serviceRequests.number })
     .from(intakeReceipts)
     .leftJoin(serviceRequests, eq(serviceRequests.id, intakeReceipts.requestId))

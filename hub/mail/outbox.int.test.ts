@@ -6,6 +6,7 @@ import { startSmtpSink } from '../../test/support/smtp-sink.js';
 import { DRIVERS, startTestHub, type TestHub } from '../../test/support/test-hub.js';
 import { makeTeam } from '../../test/support/factories.js';
 import { createLogger } from '../platform/logger.js';
+import { mailIdentity, queueMails } from './outbox.js';
 
 const customer = { type: 'customer' as const };
 let n = 0;
@@ -38,6 +39,34 @@ describe.each(DRIVERS)('mail outbox with an SMTP server, on %s', (driver) => {
     expect(m.messageId).toMatch(/^<[0-9a-f-]{36}@hub\.example>$/);
     const [row] = await t.hub.db.select().from(outbox).where(eq(outbox.requestId, r.requestId));
     expect(row).toMatchObject({ kind: 'ack', status: 'sent', attempts: 1, messageId: m.messageId });
+  });
+
+  it('acknowledges each request of one batch to its own sender, with its own number', async () => {
+    const evs = [email(), email(), email(), email()];
+    // submitted together: they commit in one batch, and the outbox reactor queues the four at once
+    const rs = await Promise.all(evs.map((ev) => t.hub.pipeline.submit(ev)));
+    for (const [i, ev] of evs.entries()) {
+      const r = rs[i]!;
+      if (r.kind !== 'created') throw new Error(`expected a new request, got ${r.kind}`);
+      await expect.poll(() => mailsTo(ev.contact!.email!).length, { timeout: 10_000 }).toBe(1);
+      expect(mailsTo(ev.contact!.email!)[0]!.parsed.subject).toContain(`[${r.number}]`);
+      const rows = await t.hub.db.select().from(outbox).where(eq(outbox.requestId, r.requestId));
+      expect(rows.map((m) => [m.kind, m.toAddress])).toEqual([['ack', ev.contact!.email]]);
+    }
+  });
+
+  it('queues a dedup key once, also when one call carries it twice', async () => {
+    const r = await t.hub.pipeline.submit(email({ channel: 'phone', actor: { type: 'system' } }));
+    if (r.kind !== 'created') throw new Error(`expected a new request, got ${r.kind}`);
+    const request = { id: r.requestId, number: r.number, subject: 'Heizung' };
+    const mail = (dedupKey: string) => ({ kind: 'notification' as const, template: 'status_changed' as const, request, to: 'a@example.de', language: 'de', dedupKey, isAutomatic: true });
+    const id = mailIdentity('Service <service@hub.example>', 'https://hub.example');
+    const key = `test:${r.requestId}`;
+    const first = await t.hub.db.transaction((tx) => queueMails(tx, id, [mail(key), mail(`${key}:2`), mail(key)]));
+    expect(first.map((x) => typeof x)).toEqual(['string', 'string', 'object']);
+    expect(first[2]).toBeNull();
+    const again = await t.hub.db.transaction((tx) => queueMails(tx, id, [mail(key)]));
+    expect(again).toEqual([null]);
   });
 
   it('writes the acknowledgement in the contact\'s language', async () => {

@@ -47,31 +47,62 @@ export interface QueueMailInput {
  * call with the same dedup key writes nothing.
  */
 export async function queueMail(tx: Tx, id: MailIdentity, m: QueueMailInput): Promise<string | null> {
-  const [last] = await tx.select({ messageId: emailMessages.messageId, references: emailMessages.references })
-    .from(emailMessages)
-    .where(and(eq(emailMessages.requestId, m.request.id), eq(emailMessages.direction, 'in')))
-    .orderBy(desc(emailMessages.createdAt)).limit(1);
-  const rendered = renderTemplate(m.template, pickLanguage(m.language), {
-    number: m.request.number, subject: m.request.subject,
-    trackingUrl: m.isCustomer && id.customerUrl ? id.customerUrl(m.request.id) : `${id.publicUrl}/requests/${m.request.id}`, ...m.params,
+  const [queued] = await queueMails(tx, id, [m]);
+  return queued ?? null;
+}
+
+/**
+ * queueMail for many mails at once: one look-up of the requests' last inbound messages and one
+ * insert, whatever the count (a batch of new requests queues an acknowledgement each). Answers
+ * each mail's outbox id, or null where its dedup key was already taken.
+ */
+export async function queueMails(tx: Tx, id: MailIdentity, ms: readonly QueueMailInput[]): Promise<Array<string | null>> {
+  if (!ms.length) return [];
+  const requestIds = [...new Set(ms.map((m) => m.request.id))];
+  const lasts = await tx.selectDistinctOn([emailMessages.requestId], {
+    requestId: emailMessages.requestId, messageId: emailMessages.messageId, references: emailMessages.references,
+  }).from(emailMessages)
+    .where(and(inArray(emailMessages.requestId, requestIds), eq(emailMessages.direction, 'in')))
+    .orderBy(emailMessages.requestId, desc(emailMessages.createdAt));
+  const lastOf = new Map(lasts.map((l) => [l.requestId, l]));
+  // a key twice in one call: the first mail counts, as it would have in two calls
+  const firstWithKey = new Map<string, number>();
+  ms.forEach((m, i) => { if (!firstWithKey.has(m.dedupKey)) firstWithKey.set(m.dedupKey, i); });
+  const values = [...firstWithKey.values()].map((i) => {
+    const m = ms[i]!;
+    const last = lastOf.get(m.request.id);
+    const rendered = renderTemplate(m.template, pickLanguage(m.language), {
+      number: m.request.number, subject: m.request.subject,
+      trackingUrl: m.isCustomer && id.customerUrl ? id.customerUrl(m.request.id) : `${id.publicUrl}/requests/${m.request.id}`, ...m.params,
+    });
+    return {
+      kind: m.kind, template: m.template, requestId: m.request.id, toAddress: m.to, subject: rendered.subject, text: rendered.text,
+      messageId: newMessageId(id.domain), inReplyTo: last?.messageId ?? null,
+      references: last ? [...last.references, last.messageId].slice(-20) : [],
+      isAutomatic: m.isAutomatic, language: rendered.language, dedupKey: m.dedupKey,
+    };
   });
-  const [row] = await tx.insert(outbox).values({
-    kind: m.kind, template: m.template, requestId: m.request.id, toAddress: m.to, subject: rendered.subject, text: rendered.text,
-    messageId: newMessageId(id.domain), inReplyTo: last?.messageId ?? null,
-    references: last ? [...last.references, last.messageId].slice(-20) : [],
-    isAutomatic: m.isAutomatic, language: rendered.language, dedupKey: m.dedupKey,
-  }).onConflictDoNothing({ target: outbox.dedupKey }).returning({ id: outbox.id });
-  return row?.id ?? null;
+  const rows = await tx.insert(outbox).values(values).onConflictDoNothing({ target: outbox.dedupKey })
+    .returning({ id: outbox.id, dedupKey: outbox.dedupKey });
+  const idOf = new Map(rows.map((r) => [r.dedupKey, r.id]));
+  return ms.map((m, i) => (firstWithKey.get(m.dedupKey) === i ? idOf.get(m.dedupKey) ?? null : null));
 }
 
 interface Address { email: string; language: string | null; isCustomer?: boolean }
 
-async function resolveRecipients(tx: Tx, r: RequestSummary, who: readonly Recipient[]): Promise<Address[]> {
+/** The reporters (contact email and language) of these requests, in one query. */
+async function loadReporters(tx: Tx, requestIds: string[]): Promise<Map<string, Address>> {
+  if (!requestIds.length) return new Map();
+  const rows = await tx.select({ requestId: serviceRequests.id, email: contacts.email, language: contacts.language }).from(serviceRequests)
+    .innerJoin(contacts, eq(contacts.id, serviceRequests.contactId)).where(inArray(serviceRequests.id, [...new Set(requestIds)]));
+  return new Map(rows.flatMap((c) => (c.email ? [[c.requestId, { email: c.email, language: c.language, isCustomer: true }] as const] : [])));
+}
+
+async function resolveRecipients(tx: Tx, r: RequestSummary, who: readonly Recipient[], reporters: Map<string, Address>): Promise<Address[]> {
   const out: Address[] = [];
   if (who.includes('reporter')) {
-    const [c] = await tx.select({ email: contacts.email, language: contacts.language }).from(serviceRequests)
-      .innerJoin(contacts, eq(contacts.id, serviceRequests.contactId)).where(eq(serviceRequests.id, r.id));
-    if (c?.email) out.push({ email: c.email, language: c.language, isCustomer: true });
+    const c = reporters.get(r.id);
+    if (c) out.push(c);
   }
   if (who.includes('assignee') && r.assigneeId) {
     const [u] = await tx.select({ email: users.email }).from(users).where(and(eq(users.id, r.assigneeId), eq(users.isActive, true)));
@@ -95,18 +126,23 @@ async function resolveRecipients(tx: Tx, r: RequestSummary, who: readonly Recipi
  */
 export function outboxReactor(id: MailIdentity, onQueued: (seqs: number[]) => void, rules: readonly NotificationRule[] = NOTIFICATION_RULES): TxReactor {
   return async (tx: Tx, events: LoggedEvent[]) => {
-    const seqs: number[] = [];
-    for (const e of events) {
-      for (const { rule, request, params } of rulesFor(e, rules)) {
-        for (const to of await resolveRecipients(tx, request, rule.recipients)) {
-          const queued = await queueMail(tx, id, {
+    const planned = events.flatMap((e) => rulesFor(e, rules).map((x) => ({ seq: e.seq, ...x })));
+    if (!planned.length) return;
+    const reporters = await loadReporters(tx, planned.filter((p) => p.rule.recipients.includes('reporter')).map((p) => p.request.id));
+    const mails: Array<{ seq: number; mail: QueueMailInput }> = [];
+    for (const { seq, rule, request, params } of planned) {
+      for (const to of await resolveRecipients(tx, request, rule.recipients, reporters)) {
+        mails.push({
+          seq,
+          mail: {
             kind: rule.kind, template: rule.template, request, to: to.email, language: to.language, params, isCustomer: to.isCustomer ?? false,
-            dedupKey: `event:${e.seq}:${rule.template}:${to.email.toLowerCase()}`, isAutomatic: true,
-          });
-          if (queued) seqs.push(e.seq);
-        }
+            dedupKey: `event:${seq}:${rule.template}:${to.email.toLowerCase()}`, isAutomatic: true,
+          },
+        });
       }
     }
+    const queued = await queueMails(tx, id, mails.map((m) => m.mail));
+    const seqs = mails.filter((_, i) => queued[i]).map((m) => m.seq);
     if (seqs.length) onQueued(seqs);
   };
 }

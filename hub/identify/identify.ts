@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { assets, contacts, contracts, customers, devices, productModels, sites } from '../../db/schema/index.js';
 import type { IntakeEvent } from '../contracts/intake-event.js';
@@ -26,6 +26,31 @@ export interface Identity {
   unknownSerial: string | null;
 }
 
+type ContactRef = { id: string; customerId: string | null };
+
+/**
+ * Contacts by email for one batch (one transaction): read for the whole batch at once, and kept
+ * current as the batch creates contacts. Keyed by the lower-cased address, only for ASCII
+ * addresses (JavaScript's and PostgreSQL's lower() agree on those); null: no such contact yet.
+ * Only for a batch without savepoints: a rolled-back savepoint would leave a cached contact
+ * that does not exist.
+ */
+export type ContactCache = Map<string, ContactRef | null>;
+
+const cacheKey = (email: string) => (/^[\x20-\x7e]+$/.test(email) ? email.toLowerCase() : null);
+
+/** One query for the contacts these events name by email (see ContactCache). */
+export async function loadContactCache(tx: Tx, events: readonly IntakeEvent[]): Promise<ContactCache> {
+  const cache: ContactCache = new Map();
+  const keys = [...new Set(events.flatMap((e) => { const k = e.contact?.email ? cacheKey(e.contact.email) : null; return k ? [k] : []; }))];
+  if (!keys.length) return cache;
+  for (const k of keys) cache.set(k, null);
+  const rows = await tx.select({ id: contacts.id, customerId: contacts.customerId, key: sql<string>`lower(${contacts.email})` })
+    .from(contacts).where(inArray(sql`lower(${contacts.email})`, keys));
+  for (const r of rows) cache.set(r.key, { id: r.id, customerId: r.customerId });
+  return cache;
+}
+
 /** Digits with a leading +, so "+49 (30) 123-45" and "+493012345" are one caller. */
 export function normalizePhone(raw: string): string {
   const digits = raw.replace(/[^\d]/g, '');
@@ -38,7 +63,7 @@ export function normalizePhone(raw: string): string {
  * An agent's intake is strict (an unknown serial is an error he can fix at once); mail and
  * forms keep what the customer wrote and let an agent link it later.
  */
-export async function identify(tx: Tx, ev: IntakeEvent): Promise<Identity> {
+export async function identify(tx: Tx, ev: IntakeEvent, contactCache?: ContactCache): Promise<Identity> {
   const isStrict = ev.actor.type === 'user' || ev.actor.type === 'api_key';
   const asset = await findAsset(tx, ev, isStrict);
   if (isStrict && asset && ev.customerId && asset.customerId !== ev.customerId) {
@@ -48,7 +73,7 @@ export async function identify(tx: Tx, ev: IntakeEvent): Promise<Identity> {
     const [c] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, ev.customerId));
     if (!c) throw new BadRequest('unknown customer', { customerId: 'no such customer' });
   }
-  const contact = await findOrCreateContact(tx, ev, ev.customerId ?? asset?.customerId ?? null, isStrict);
+  const contact = await findOrCreateContact(tx, ev, ev.customerId ?? asset?.customerId ?? null, isStrict, contactCache);
   const customerId = ev.customerId ?? asset?.customerId ?? contact?.customerId ?? null;
 
   let contract: Identity['contract'] = null;
@@ -99,7 +124,7 @@ async function findAsset(tx: Tx, ev: IntakeEvent, isStrict: boolean): Promise<Id
   return null;
 }
 
-async function findOrCreateContact(tx: Tx, ev: IntakeEvent, customerId: string | null, isStrict: boolean) {
+async function findOrCreateContact(tx: Tx, ev: IntakeEvent, customerId: string | null, isStrict: boolean, cache?: ContactCache): Promise<ContactRef | null> {
   const cols = { id: contacts.id, customerId: contacts.customerId };
   if (ev.contactId) {
     const [c] = await tx.select(cols).from(contacts).where(eq(contacts.id, ev.contactId));
@@ -110,19 +135,19 @@ async function findOrCreateContact(tx: Tx, ev: IntakeEvent, customerId: string |
   if (!hint) return null;
   if (hint.email) {
     const byEmail = () => tx.select(cols).from(contacts).where(sql`lower(${contacts.email}) = lower(${hint.email})`);
-    const [found] = await byEmail();
+    const key = cache ? cacheKey(hint.email) : null;
+    const cached = key !== null ? cache!.get(key) : undefined;
+    const [found] = cached !== undefined ? (cached ? [cached] : []) : await byEmail();
     if (found) return found;
     // The unique index on lower(email) settles a race with another hub; re-read on conflict.
     const [created] = await tx.insert(contacts).values({
       customerId, name: hint.name ?? hint.email.split('@')[0] ?? hint.email, email: hint.email,
       phone: hint.phone ? normalizePhone(hint.phone) : null,
     }).onConflictDoNothing().returning(cols);
-    if (created) {
-      await indexEntities(tx, 'contact', [created.id]);
-      return created;
-    }
-    const [theirs] = await byEmail();
-    return theirs ?? null;
+    if (created) await indexEntities(tx, 'contact', [created.id]);
+    const [contact] = created ? [created] : await byEmail();
+    if (key !== null && contact) cache!.set(key, contact);
+    return contact ?? null;
   }
   if (hint.phone) {
     const phone = normalizePhone(hint.phone);

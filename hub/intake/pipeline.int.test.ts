@@ -134,6 +134,26 @@ describe.each(DRIVERS)('intake pipeline on %s', (driver) => {
       ]);
     });
 
+    it('gives two events of one new sender one contact, and finds a known sender whatever the case', async () => {
+      const stamp = Date.now();
+      const [known] = await t.hub.db.insert(contacts).values({ name: 'Known', email: `Known.${stamp}@Example.de` }).returning();
+      const fresh = `neu.${stamp}@example.de`;
+      // submitted together: one batch, one read of the senders
+      const rs = await Promise.all([
+        submit({ channel: 'web', subject: 'eins', contact: { email: fresh } }),
+        submit({ channel: 'web', subject: 'zwei', contact: { email: fresh.toUpperCase() } }),
+        submit({ channel: 'web', subject: 'drei', contact: { email: `known.${stamp}@example.DE` } }),
+      ]);
+      const rows = await t.hub.db.select({ subject: serviceRequests.subject, contactId: serviceRequests.contactId }).from(serviceRequests)
+        .where(sql`${serviceRequests.id} in (${sql.join(rs.map((r) => sql`${r.requestId}::uuid`), sql`, `)})`);
+      const contactOf = new Map(rows.map((r) => [r.subject, r.contactId]));
+      const created = await t.hub.db.select().from(contacts).where(sql`lower(${contacts.email}) = ${fresh}`);
+      expect(created).toHaveLength(1);
+      expect(contactOf.get('eins')).toBe(created[0]!.id);
+      expect(contactOf.get('zwei')).toBe(created[0]!.id);
+      expect(contactOf.get('drei')).toBe(known!.id);
+    });
+
     it('publishes numbered events only after commit, in order, matching the log', async () => {
       const from = published.length;
       const r = await submit({ subject: 'Ereignis' });

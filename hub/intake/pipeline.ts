@@ -5,6 +5,7 @@ import { logEvents } from '../events/unit-of-work.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
+import { loadContactCache } from '../identify/identify.js';
 import { forgetReceipt, processIntakeEvent, settleReceipts, type BatchContext, type Effects } from './process-event.js';
 import type { TimerRef } from '../timers/timers.js';
 
@@ -76,7 +77,11 @@ export class IntakePipeline {
     const timers: TimerRef[] = [];
     const logged = await this.opts.db.transaction(async (tx) => {
       const events: DomainEvent[] = [];
-      const ctx: BatchContext = { receipts: new Map() };
+      const ctx: BatchContext = {
+        receipts: new Map(),
+        // one read of the batch's known senders; not with savepoints (a rolled-back one would leave a stale entry)
+        ...(isCareful ? {} : { contacts: await loadContactCache(tx, batch.map((p) => p.event)) }),
+      };
       for (const p of batch) {
         const mine: Effects = { events: [], timers: [] };
         try {

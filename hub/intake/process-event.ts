@@ -7,7 +7,7 @@ import type { DomainEvent } from '../contracts/domain-events.js';
 import type { IntakeEvent, IntakeResult } from '../contracts/intake-event.js';
 import { formatRequestNumber, type BusinessCalendar, type Priority } from '../contracts/model.js';
 import { decideDedup } from '../dedup/match-request.js';
-import { identify, type Identity } from '../identify/identify.js';
+import { identify, type ContactCache, type Identity } from '../identify/identify.js';
 import { BadRequest, Conflict } from '../platform/errors.js';
 import { checkCustomFields } from '../requests/custom-fields.js';
 import { toRequestSummary, toTimelineView } from '../requests/summary.js';
@@ -35,6 +35,8 @@ export interface BatchContext {
    * source key reads its answer here. Absent: each receipt is settled at once.
    */
   receipts?: Map<string, { channel: IntakeEvent['channel']; sourceKey: string; result: IntakeResult; owner: IntakeEvent }>;
+  /** the batch's contacts by email, read at once (never in a batch with savepoints, see ContactCache) */
+  contacts?: ContactCache;
 }
 
 const receiptKey = (channel: string, sourceKey: string) => `${channel}\u0000${sourceKey}`;
@@ -78,7 +80,7 @@ export async function processIntakeEvent(tx: Tx, original: IntakeEvent, fx: Effe
     ev = thread.event;
     evidence = thread.evidence;
   }
-  const who = await identify(tx, ev);
+  const who = await identify(tx, ev, ctx.contacts);
   const openForAsset = who.asset && !ev.attachToRequestId ? await lockAndFindOpen(tx, who.asset.id) : [];
   const decision = decideDedup({
     channel: ev.channel, attachToRequestId: ev.attachToRequestId ?? null, isForcedNew: ev.isForcedNew, openForAsset,

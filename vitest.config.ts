@@ -23,6 +23,8 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // expect.poll gives up after 1 s by default: too short for a commit plus a socket or broker round trip on a busy 2-core CI
+          expect: { poll: { timeout: 10_000 } },
         },
       },
       {
@@ -42,6 +44,7 @@ export default defineConfig({
           globalSetup: ['test/support/build-console.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],

@@ -46,7 +46,7 @@ describe('embedded MQTT broker (aedes) on pglite', () => {
     await expect(connect(randomUUID(), d.token)).rejects.toThrow(/Bad username or password/i);
     const c = await connect(d.deviceId, d.token);
     expect(c.connected).toBe(true);
-    await expect.poll(async () => (await t.hub.db.select().from(devices).where(eq(devices.id, d.deviceId)))[0]?.isOnline).toBe(true);
+    await expect.poll(async () => (await t.hub.db.select().from(devices).where(eq(devices.id, d.deviceId)))[0]?.isOnline, { timeout: 10_000 }).toBe(true);
 
     const revoked = await newDevice();
     expect((await admin('DELETE', `/api/devices/${revoked.deviceId}`)).status).toBe(204);
@@ -64,7 +64,7 @@ describe('embedded MQTT broker (aedes) on pglite', () => {
     expect((await alarmsOf(d.asset.id))[0]!.count).toBe(51);
 
     c.stream.destroy(); // no DISCONNECT: the broker publishes the will
-    await expect.poll(async () => (await t.hub.db.select().from(devices).where(eq(devices.id, d.deviceId)))[0]?.isOnline).toBe(false);
+    await expect.poll(async () => (await t.hub.db.select().from(devices).where(eq(devices.id, d.deviceId)))[0]?.isOnline, { timeout: 10_000 }).toBe(false);
   });
 
   it('lets a device publish and subscribe only under its own id', async () => {

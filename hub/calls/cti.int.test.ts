@@ -42,7 +42,7 @@ describe.each(DRIVERS)('phone intake over CTI (%s)', (driver) => {
 
   it('shows the caller on a ringing call, with units, warranty and open requests', async () => {
     expect((await cti({ event: 'newCall', from: '49301234567', to: '4930999', direction: 'in', callId: 'call-1', 'user[]': ['Anna Agent'] })).status).toBe(200);
-    await expect.poll(() => socket.events.find((e) => e.type === 'call.ringing')).toMatchObject({
+    await expect.poll(() => socket.events.find((e) => e.type === 'call.ringing'), { timeout: 10_000 }).toMatchObject({
       data: { callId: 'call-1', direction: 'in', from: '49301234567', state: 'ringing', customerId, caller: { contactName: 'Jana Schulz', customerName: 'Bäckerei Schulz' } },
     });
     const [call] = await t.hub.db.select().from(calls).where(eq(calls.callId, 'call-1'));
@@ -87,7 +87,7 @@ describe.each(DRIVERS)('phone intake over CTI (%s)', (driver) => {
     expect(entries).toEqual([expect.objectContaining({
       actorId: agent.userId, data: expect.objectContaining({ direction: 'in', agentId: agent.userId, durationSeconds: expect.any(Number), cause: 'normalClearing' }),
     })]);
-    await expect.poll(() => socket.events.filter((e) => e.type === 'call.ended').length).toBe(1);
+    await expect.poll(() => socket.events.filter((e) => e.type === 'call.ended').length, { timeout: 10_000 }).toBe(1);
     expect((await t.request('POST', `/api/calls/${call!.id}/request`, { token: agent.token, body: { requestId: openRequestId } })).status).toBe(409);
   });
 

@@ -61,7 +61,7 @@ describe.each([['without Redis', false], ['with the Redis streams adapter', true
     });
     const created = await res.json() as { request: { id: string } };
     expect(res.status, JSON.stringify(created)).toBe(201);
-    await expect.poll(() => s.events.some((e) => e.type === 'request.created' && e.data.id === created.request.id), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => s.events.some((e) => e.type === 'request.created' && e.data.id === created.request.id), { timeout: 15_000 }).toBe(true);
     const seqs = s.events.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
@@ -77,7 +77,7 @@ describe.each([['without Redis', false], ['with the Redis streams adapter', true
     })).json() as { request: { id: string } };
     const again = await open(hubs[1]!, anna.token);
     expect(await again.subscribe({ rooms: [`queue:${teamId}`], afterSeq: ack.upTo })).toMatchObject({ ok: true, isReloadNeeded: false });
-    await expect.poll(() => again.events.some((e) => e.type === 'request.created' && e.data.id === missed.request.id)).toBe(true);
+    await expect.poll(() => again.events.some((e) => e.type === 'request.created' && e.data.id === missed.request.id), { timeout: 15_000 }).toBe(true);
   });
 
   it.runIf(isRedis)('shows viewers on both hubs in the presence of a request', async () => {
@@ -92,11 +92,11 @@ describe.each([['without Redis', false], ['with the Redis streams adapter', true
     await a.subscribe({ rooms: [`request:${request.id}`] });
     await b.subscribe({ rooms: [`request:${request.id}`] });
     const last = (s: TestSocket) => s.presence.filter((p) => p.requestId === request.id).at(-1)?.viewers.map((v) => v.name);
-    await expect.poll(() => last(a), { timeout: 5000 }).toEqual(['Anna', 'Bert']);
-    await expect.poll(() => last(b), { timeout: 5000 }).toEqual(['Anna', 'Bert']);
+    await expect.poll(() => last(a), { timeout: 15_000 }).toEqual(['Anna', 'Bert']);
+    await expect.poll(() => last(b), { timeout: 15_000 }).toEqual(['Anna', 'Bert']);
     // And a change made through either hub still reaches both viewers.
     const principal = { kind: 'user' as const, id: anna.userId, role: 'agent' as const, userId: anna.userId, customerId: null, sessionId: null };
     await updateRequest(hubs[1]!.db, hubs[1]!.bus, principal, request.id, { version: 1, priority: 'high' });
-    for (const s of [a, b]) await expect.poll(() => s.events.some((e) => e.type === 'request.updated' && e.data.request.id === request.id)).toBe(true);
+    for (const s of [a, b]) await expect.poll(() => s.events.some((e) => e.type === 'request.updated' && e.data.request.id === request.id), { timeout: 15_000 }).toBe(true);
   });
 });

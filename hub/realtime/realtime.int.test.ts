@@ -66,7 +66,7 @@ describe.each(MODES)('realtime (%s)', (_label, driver, isRedis) => {
       const stays = await open(agent.token);
       expect((await t.request('POST', '/api/auth/logout', { token: someone.token })).status).toBe(204);
       expect(await t.hub.realtime!.revalidate()).toBe(1);
-      await expect.poll(() => s.socket.connected).toBe(false);
+      await expect.poll(() => s.socket.connected, { timeout: 10_000 }).toBe(false);
       expect(stays.socket.connected).toBe(true);
     });
   });
@@ -120,7 +120,7 @@ describe.each(MODES)('realtime (%s)', (_label, driver, isRedis) => {
       const ack = await s.subscribe({ rooms: [`queue:${teamId}`] });
       if (!ack.ok) throw new Error(JSON.stringify(ack));
       const r = await createRequest('Live');
-      await expect.poll(() => s.events.find((e) => e.type === 'request.created' && e.data.id === r.id)).toBeTruthy();
+      await expect.poll(() => s.events.find((e) => e.type === 'request.created' && e.data.id === r.id), { timeout: 10_000 }).toBeTruthy();
       const seqs = s.events.map((e) => e.seq);
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
       expect(seqs.every((q) => q > ack.upTo)).toBe(true);
@@ -130,8 +130,8 @@ describe.each(MODES)('realtime (%s)', (_label, driver, isRedis) => {
       const first = await open(agent.token);
       await first.subscribe({ rooms: [`queue:${teamId}`] });
       const before = await createRequest('Vor der Trennung');
-      await expect.poll(() => first.events.some((e) => e.type === 'request.created' && e.data.id === before.id)).toBe(true);
-      await expect.poll(() => first.upTo).toBeGreaterThanOrEqual(first.events.at(-1)!.seq);
+      await expect.poll(() => first.events.some((e) => e.type === 'request.created' && e.data.id === before.id), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => first.upTo, { timeout: 10_000 }).toBeGreaterThanOrEqual(first.events.at(-1)!.seq);
       const resumeFrom = first.upTo;
       first.close();
 
@@ -150,14 +150,14 @@ describe.each(MODES)('realtime (%s)', (_label, driver, isRedis) => {
       const expected = (await t.hub.db.select().from(domainEvents))
         .filter((e) => e.seq > resumeFrom && e.seq <= last && e.rooms.includes(`queue:${teamId}`))
         .map((e) => e.seq).sort((a, b) => a - b);
-      await expect.poll(() => again.events.filter((e) => e.seq <= last).map((e) => e.seq)).toEqual(expected);
+      await expect.poll(() => again.events.filter((e) => e.seq <= last).map((e) => e.seq), { timeout: 10_000 }).toEqual(expected);
       expect(expected.length).toBeGreaterThanOrEqual(3);
       expect(again.events.some((e) => e.type === 'request.created' && e.data.id === missed[1]!.id)).toBe(true);
       expect(again.events.some((e) => e.type === 'request.updated' && e.data.request.id === missed[0]!.id && e.data.request.priority === 'high')).toBe(true);
 
       // And then it is live again, without a gap.
       const after = await createRequest('Nach dem Wiederverbinden');
-      await expect.poll(() => again.events.some((e) => e.type === 'request.created' && e.data.id === after.id)).toBe(true);
+      await expect.poll(() => again.events.some((e) => e.type === 'request.created' && e.data.id === after.id), { timeout: 10_000 }).toBe(true);
     });
 
     it('tells a console to reload a snapshot when what it missed was pruned', async () => {
@@ -170,7 +170,7 @@ describe.each(MODES)('realtime (%s)', (_label, driver, isRedis) => {
       expect(ack).toMatchObject({ ok: true, isReloadNeeded: true });
       expect(s.reloads).toEqual([expect.objectContaining({ reason: 'pruned', rooms: [`queue:${teamId}`] })]);
       const r = await createRequest('Live nach dem Reload');
-      await expect.poll(() => s.events.some((e) => e.type === 'request.created' && e.data.id === r.id)).toBe(true);
+      await expect.poll(() => s.events.some((e) => e.type === 'request.created' && e.data.id === r.id), { timeout: 10_000 }).toBe(true);
     });
 
     it('accepts afterSeq only on the first subscribe of a connection', async () => {
@@ -193,8 +193,8 @@ describe.each(MODES)('realtime (%s)', (_label, driver, isRedis) => {
       }
       const elapsed = performance.now() - started;
       const mine = () => s.events.filter((e) => (e.type === 'request.updated' && e.data.request.id === r.id));
-      await expect.poll(() => mine().at(-1)?.type === 'request.updated' && mine().at(-1)!.data).toMatchObject({ request: { version: N + 1 } });
-      await expect.poll(() => s.events.filter((e) => e.type === 'request.timeline_added' && e.data.requestId === r.id).length).toBe(N);
+      await expect.poll(() => mine().at(-1)?.type === 'request.updated' && mine().at(-1)!.data, { timeout: 10_000 }).toMatchObject({ request: { version: N + 1 } });
+      await expect.poll(() => s.events.filter((e) => e.type === 'request.timeline_added' && e.data.requestId === r.id).length, { timeout: 10_000 }).toBe(N);
       // At most one update per 100 ms window (plus the first, sent at once), never all of them.
       expect(mine().length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 2);
       expect(mine().length).toBeLessThan(N);
@@ -218,9 +218,9 @@ describe.each(MODES)('realtime (%s)', (_label, driver, isRedis) => {
       await b.subscribe({ rooms: [`request:${r.id}`] });
       const names = (s: TestSocket) => s.presence.filter((p) => p.requestId === r.id).at(-1)?.viewers.map((v) => v.name);
       // Staff see each other; the customer following the request neither appears nor is told.
-      await expect.poll(() => names(a)).toEqual(['Anna Agent', 'Bert Berater']);
+      await expect.poll(() => names(a), { timeout: 10_000 }).toEqual(['Anna Agent', 'Bert Berater']);
       b.close();
-      await expect.poll(() => names(a)).toEqual(['Anna Agent']);
+      await expect.poll(() => names(a), { timeout: 10_000 }).toEqual(['Anna Agent']);
       expect(c.presence).toEqual([]);
     });
   });

@@ -60,7 +60,7 @@ describe('queue board with 10,000 open requests', () => {
     const scrollStarted = Date.now();
     while (loaded < 2000) {
       await list.evaluate((el) => { el.scrollTop = el.scrollHeight; el.dispatchEvent(new Event('scroll')); });
-      await expect.poll(async () => Number((await page.getByTestId('row-count').textContent())!.replace(/\D/g, ''))).toBeGreaterThan(loaded);
+      await expect.poll(async () => Number((await page.getByTestId('row-count').textContent())!.replace(/\D/g, '')), { timeout: 15_000 }).toBeGreaterThan(loaded);
       loaded = Number((await page.getByTestId('row-count').textContent())!.replace(/\D/g, ''));
       expect(await rows.count()).toBeLessThan(80);
     }
@@ -75,7 +75,7 @@ describe('queue board with 10,000 open requests', () => {
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     const keysStarted = Date.now();
     for (let i = 0; i < 60; i += 1) await page.keyboard.press('j');
-    await expect.poll(() => page.locator('.qrow.selected').getAttribute('data-id')).not.toBeNull();
+    await expect.poll(() => page.locator('.qrow.selected').getAttribute('data-id'), { timeout: 15_000 }).not.toBeNull();
     const keysMs = Date.now() - keysStarted;
     expect(await rows.count()).toBeLessThan(80);
 

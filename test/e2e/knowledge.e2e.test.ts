@@ -34,10 +34,10 @@ describe('knowledge base in the console', () => {
     await agent.goto(`${base}/requests/${requestId}`);
     const panel = agent.getByTestId('kb-suggestions');
     await panel.getByText('Kalkablagerung im Boiler entfernen').waitFor({ timeout: 15_000 });
-    await expect.poll(() => panel.textContent()).toContain('words: kalkablagerung, boiler');
+    await expect.poll(() => panel.textContent(), { timeout: 15_000 }).toContain('words: kalkablagerung, boiler');
     await panel.getByRole('button', { name: 'Use in reply' }).click();
     const reply = agent.getByRole('textbox', { name: 'Reply' });
-    await expect.poll(() => reply.inputValue()).toContain('Entkalken mit Zitronensäure (10 %), 30 Minuten einwirken lassen.');
+    await expect.poll(() => reply.inputValue(), { timeout: 15_000 }).toContain('Entkalken mit Zitronensäure (10 %), 30 Minuten einwirken lassen.');
     expect(await reply.inputValue()).not.toContain('**');
     await agent.screenshot({ path: `${shots}/knowledge-suggested.png` });
 
@@ -55,7 +55,7 @@ describe('knowledge base in the console', () => {
     await form.getByLabel('What changed').fill('kürzerer Titel');
     await form.getByRole('button', { name: 'Save' }).click();
     await view.getByRole('heading', { name: 'Boiler entkalken' }).waitFor();
-    await expect.poll(() => view.locator('.panel-head').textContent()).toContain('v3');
+    await expect.poll(() => view.locator('.panel-head').textContent(), { timeout: 15_000 }).toContain('v3');
     await list.getByText('Boiler entkalken').waitFor();
     await editor.screenshot({ path: `${shots}/knowledge-page.png` });
     const revisions = await call('GET', `/knowledge/articles/${article.id}/revisions`);

@@ -141,7 +141,7 @@ describe('live journey: MQTT alarm → two boards → claim → offline resume �
     await rowA.click();
     await pageA.keyboard.press('c');
     await pageA.getByRole('status').filter({ hasText: `You claimed ${alarmRequest.number}.` }).waitFor();
-    await expect.poll(() => rowA.locator('.c-who').textContent()).toBe('Me');
+    await expect.poll(() => rowA.locator('.c-who').textContent(), { timeout: 15_000 }).toBe('Me');
 
     const rowB = pageB.getByTestId('queue-row').filter({ hasText: FAULT });
     await rowB.click();
@@ -150,7 +150,7 @@ describe('live journey: MQTT alarm → two boards → claim → offline resume �
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain(`${ANNA.name} holds this request now`);
     // The board names the holder from then on (an agent may not list users).
-    await expect.poll(() => rowB.locator('.c-who').textContent()).toBe(ANNA.name);
+    await expect.poll(() => rowB.locator('.c-who').textContent(), { timeout: 15_000 }).toBe(ANNA.name);
     await pageB.screenshot({ path: `${shots}/22-live-claim-refused.png` });
     const after = await call('GET', `/requests/${alarmRequest.id}`);
     const anna = (await call('GET', '/users?limit=500')).items.find((u: { email: string }) => u.email === ANNA.email);
@@ -162,7 +162,7 @@ describe('live journey: MQTT alarm → two boards → claim → offline resume �
     await pageB.evaluate(() => { (window as unknown as { journeyMarker?: string }).journeyMarker = 'same page'; });
     // The browser says it is offline: the console drops its socket at once and says so.
     await ctxB.setOffline(true);
-    await pageB.getByTestId('stale-banner').waitFor({ timeout: 2_000 });
+    await pageB.getByTestId('stale-banner').waitFor({ timeout: 10_000 });
     isBCut = true;
     for (const ws of bSockets) await Promise.all([ws.server.close(), ws.page.close()]);
     bSockets.clear();
@@ -183,9 +183,9 @@ describe('live journey: MQTT alarm → two boards → claim → offline resume �
     await ctxB.setOffline(false);
     const rows = pageB.getByTestId('queue-row');
     await rows.filter({ hasText: 'Tür schließt nicht' }).waitFor({ timeout: 15_000 });
-    await expect.poll(() => rows.filter({ hasText: FAULT }).locator('.c-prio').textContent()).toBe(newPriority === 'low' ? 'Low' : 'High');
-    await expect.poll(() => rows.filter({ hasText: 'Wartungstermin vereinbaren' }).locator('.c-status').textContent()).toBe('In progress');
-    await expect.poll(() => pageB.getByTestId('stale-banner').count()).toBe(0);
+    await expect.poll(() => rows.filter({ hasText: FAULT }).locator('.c-prio').textContent(), { timeout: 15_000 }).toBe(newPriority === 'low' ? 'Low' : 'High');
+    await expect.poll(() => rows.filter({ hasText: 'Wartungstermin vereinbaren' }).locator('.c-status').textContent(), { timeout: 15_000 }).toBe('In progress');
+    await expect.poll(() => pageB.getByTestId('stale-banner').count(), { timeout: 15_000 }).toBe(0);
     expect(await pageB.evaluate(() => (window as unknown as { journeyMarker?: string }).journeyMarker)).toBe('same page');
     // Resumed from the event log, not reloaded: the board read no new snapshot.
     expect(snapshotReads).toEqual([]);
@@ -202,7 +202,7 @@ describe('live journey: MQTT alarm → two boards → claim → offline resume �
     expect(res.status, await res.clone().text()).toBe(200);
     for (const page of [pageA, pageB]) {
       const popup = page.getByTestId('call-popup');
-      await popup.waitFor({ timeout: 5_000 });
+      await popup.waitFor({ timeout: 15_000 });
       expect(await popup.textContent()).toContain('Franz Müller');
       expect(await popup.textContent()).toContain('Bäckerei Müller GmbH');
       const alarm = popup.getByTestId('call-alarm');
@@ -229,7 +229,7 @@ describe('live journey: MQTT alarm → two boards → claim → offline resume �
     await pageA.waitForURL(`**/requests/${alarmRequest.id}`);
     await pageA.getByTestId('timeline').waitFor();
     await call('POST', `/requests/${alarmRequest.id}/notes`, { body: 'Techniker ist informiert, kommt heute 14 Uhr.', isInternal: true });
-    await pageA.locator('.tl-note').getByText('Techniker ist informiert, kommt heute 14 Uhr.').waitFor({ timeout: 5_000 });
+    await pageA.locator('.tl-note').getByText('Techniker ist informiert, kommt heute 14 Uhr.').waitFor({ timeout: 15_000 });
     expect(await pageA.evaluate(() => (window as unknown as { journeyMarker?: string }).journeyMarker)).toBe('same page');
   });
   it('lists the alarms with their unit and customer, and names the unit of one that arrives while the page is open', async () => {
@@ -237,12 +237,12 @@ describe('live journey: MQTT alarm → two boards → claim → offline resume �
     const table = pageB.getByTestId('alarms');
     const first = table.locator('tbody tr').filter({ hasText: FAULT });
     await first.waitFor();
-    await expect.poll(() => first.textContent()).toContain('Bäckerei Müller GmbH');
+    await expect.poll(() => first.textContent(), { timeout: 15_000 }).toContain('Bäckerei Müller GmbH');
     expect(await first.textContent()).toContain(unitSerial);
     await device.publishAsync(`devices/${deviceId}/alarms`, JSON.stringify({ id: 'live-2', code: 'E310', state: 'raised', severity: 'minor', message: 'Türkontakt offen', ts: new Date().toISOString() }), { qos: 1 });
     const second = table.locator('tbody tr').filter({ hasText: 'E310' });
     await second.waitFor({ timeout: 10_000 });
-    await expect.poll(() => second.textContent()).toContain(unitSerial);
+    await expect.poll(() => second.textContent(), { timeout: 15_000 }).toContain(unitSerial);
     expect(await second.textContent()).toContain('Bäckerei Müller GmbH');
     await pageB.screenshot({ path: `${shots}/27-alarms-with-units.png` });
   });

@@ -64,7 +64,7 @@ describe('reports in the console', () => {
     await page.locator('select').and(page.getByLabel('Report')).selectOption('sla');
     await page.getByTestId('report-table').locator('th', { hasText: 'Answered in time %' }).waitFor({ timeout: 15_000 });
     // The grouping falls back to the SLA report's own default, and the control says so.
-    await expect.poll(() => page.getByLabel('Group by').inputValue()).toBe('priority');
+    await expect.poll(() => page.getByLabel('Group by').inputValue(), { timeout: 15_000 }).toBe('priority');
     expect(await tableRows(page)).toEqual([['normal', '6', '0', '0', '—', '0', '0', '—', '0']]);
     await page.screenshot({ path: `${shots}/reports-sla.png`, fullPage: true });
 

@@ -35,12 +35,12 @@ describe('global search in the console', () => {
     // the queue page keeps "/" for its own filter box: Ctrl+K is the global one everywhere
     await agent.keyboard.press('Control+k');
     const box = agent.getByTestId('global-search');
-    await expect.poll(() => agent.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('global-search');
+    await expect.poll(() => agent.evaluate(() => document.activeElement?.getAttribute('data-testid')), { timeout: 15_000 }).toBe('global-search');
 
     await box.pressSequentially('storung', { delay: 20 });
     const drop = agent.getByTestId('search-dropdown');
     await drop.locator('.gsearch-title', { hasText: 'Außengerät vereist, Störung E12' }).waitFor({ timeout: 15_000 });
-    await expect.poll(() => drop.locator('mark').allTextContents()).toContain('Störung');
+    await expect.poll(() => drop.locator('mark').allTextContents(), { timeout: 15_000 }).toContain('Störung');
     await agent.screenshot({ path: `${shots}/search-dropdown.png` });
 
     // ↓ moves to the second result (the request with the word in its description), Enter opens it
@@ -53,12 +53,12 @@ describe('global search in the console', () => {
 
     // "/" on the request page, a serial typed in lower case, Enter: straight to the asset's request
     await agent.keyboard.press('/');
-    await expect.poll(() => agent.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('global-search');
+    await expect.poll(() => agent.evaluate(() => document.activeElement?.getAttribute('data-testid')), { timeout: 15_000 }).toBe('global-search');
     await box.fill(serial.toLowerCase());
     await box.press('Enter');
     await agent.waitForURL(`**/requests/${created.request.id}`, { timeout: 15_000 });
     await agent.getByText('Außengerät vereist, Störung E12').first().waitFor({ timeout: 15_000 });
-    await expect.poll(() => agent.evaluate(() => document.activeElement?.getAttribute('data-testid'))).not.toBe('global-search');
+    await expect.poll(() => agent.evaluate(() => document.activeElement?.getAttribute('data-testid')), { timeout: 15_000 }).not.toBe('global-search');
     await agent.screenshot({ path: `${shots}/search-jumped.png` });
 
     // all results for the customer's name, then only its assets
@@ -71,7 +71,7 @@ describe('global search in the console', () => {
     await results.getByText('Bäckerei Kowalczyk', { exact: false }).first().waitFor({ timeout: 15_000 });
     await agent.getByLabel('Kind').selectOption('asset');
     await results.getByText(serial, { exact: false }).waitFor({ timeout: 15_000 });
-    await expect.poll(() => results.locator('a').count()).toBe(1);
+    await expect.poll(() => results.locator('a').count(), { timeout: 15_000 }).toBe(1);
     await agent.screenshot({ path: `${shots}/search-page.png` });
   });
 
@@ -84,8 +84,8 @@ describe('global search in the console', () => {
     await box.fill('Chrzaszczewsky');
     const drop = agent.getByTestId('search-dropdown');
     await drop.locator('.gsearch-title', { hasText: 'Serwis Chrząszczewski' }).waitFor({ timeout: 15_000 });
-    await expect.poll(() => drop.getByTestId('search-corrected').textContent()).toBe('Showing results for Chrzaszczewski: nothing matched “Chrzaszczewsky”');
-    await expect.poll(() => drop.locator('mark').allTextContents()).toContain('Chrząszczewski');
+    await expect.poll(() => drop.getByTestId('search-corrected').textContent(), { timeout: 15_000 }).toBe('Showing results for Chrzaszczewski: nothing matched “Chrzaszczewsky”');
+    await expect.poll(() => drop.locator('mark').allTextContents(), { timeout: 15_000 }).toContain('Chrząszczewski');
     await agent.screenshot({ path: `${shots}/search-corrected.png` });
   });
 });

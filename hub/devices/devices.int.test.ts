@@ -82,6 +82,30 @@ describe('devices API on postgres', () => {
     });
   });
 
+  it('keeps the newer of two online/offline changes that commit out of order', async () => {
+    const { deviceId } = await newDevice();
+    const heard: boolean[] = [];
+    const off = t.hub.bus.subscribe((events) => {
+      for (const e of events) if (e.type === 'device.status_changed' && e.data.deviceId === deviceId) heard.push(e.data.isOnline);
+    });
+    try {
+      const connected = new Date('2036-05-01T10:00:00.000Z');
+      const disconnected = new Date('2036-05-01T10:00:00.050Z');
+      // the disconnect commits first, the connect it followed lands after it
+      await t.hub.devices.setOnline(deviceId, false, disconnected);
+      await t.hub.devices.setOnline(deviceId, true, connected);
+      const [row] = await t.hub.db.select().from(devices).where(eq(devices.id, deviceId));
+      expect(row).toMatchObject({ isOnline: false, lastSeenAt: disconnected });
+      expect(heard).toEqual([false]);
+      // a later connect counts
+      await t.hub.devices.setOnline(deviceId, true, new Date('2036-05-01T10:00:01.000Z'));
+      expect((await t.hub.db.select().from(devices).where(eq(devices.id, deviceId)))[0]!.isOnline).toBe(true);
+      expect(heard).toEqual([false, true]);
+    } finally {
+      off();
+    }
+  });
+
   it('answers 404 for an unknown device', async () => {
     const id = randomUUID();
     for (const [method, path] of [['GET', `/api/devices/${id}`], ['POST', `/api/devices/${id}/rotate`], ['DELETE', `/api/devices/${id}`]] as const) {

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, lte, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { devices } from '../../db/schema/index.js';
 import type { EventBus } from '../events/bus.js';
@@ -14,11 +14,16 @@ export class DeviceService {
     return (await verifyDeviceToken(this.db, deviceId, token)) !== null;
   }
 
-  /** Online on connect, offline from the last will or a disconnect; the alarm console hears of it. */
+  /**
+   * Online on connect, offline from the last will or a disconnect; the alarm console hears of it.
+   * The broker's events are written without waiting for each other, so a quick connect and
+   * disconnect can commit in either order: a status older than the stored one changes nothing.
+   */
   async setOnline(deviceId: string, isOnline: boolean, at: Date): Promise<void> {
     await commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const [d] = await tx.update(devices).set({ isOnline, lastSeenAt: at })
-        .where(eq(devices.id, deviceId)).returning({ id: devices.id, assetId: devices.assetId });
+        .where(and(eq(devices.id, deviceId), or(isNull(devices.lastSeenAt), lte(devices.lastSeenAt, at))))
+        .returning({ id: devices.id, assetId: devices.assetId });
       if (d) emit({ type: 'device.status_changed', data: { deviceId: d.id, assetId: d.assetId, isOnline, at: at.toISOString() } });
     });
   }

@@ -144,8 +144,9 @@ export async function corrections(db: DbOrTx, words: string[]): Promise<Map<stri
   const t = searchTerms;
   for (const w of words) {
     if (!isVocabularyWord(w)) continue;
-    // "{" sorts right after "z" byte-wise (the C and C.UTF-8 collations): every word starting with w
-    const [known] = await db.select({ one: sql`1` }).from(t).where(and(gte(t.term, w), lt(t.term, `${w}{`))).limit(1);
+    // LIKE, not a range: range bounds depend on the database's collation, and the trigram index
+    // answers a prefix pattern (w is 4+ ASCII letters, so it holds no LIKE wildcard)
+    const [known] = await db.select({ one: sql`1` }).from(t).where(sql`${t.term} like ${`${w}%`}`).limit(1);
     if (known) continue;
     const [best] = await db.select({ term: t.term }).from(t)
       .where(and(sql`${t.term} % ${w}`, sql`similarity(${t.term}, ${w}) >= ${MIN_SIMILARITY}`))

@@ -34,6 +34,7 @@ import { generateMaintenance } from './maintenance/generate.js';
 import { activeAlarmsOfCaller } from './alarms/caller-alarms.js';
 import { createMailModule, type MailModule } from './mail/module.js';
 import { createPortalModule, type PortalModule } from './portal/module.js';
+import { verifyTrackingToken } from './portal/tracking.js';
 import { startRealtime, type Realtime } from './realtime/server.js';
 import { TIMER_HORIZON_MS, TimerService } from './timers/timers.js';
 
@@ -210,6 +211,7 @@ export async function startHub(config: Config, opts: HubOptions): Promise<Hub> {
   const realtime = server ? await startRealtime({
     server, db, driver: dbHandle.driver, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl,
     redisPrefix: config.queuePrefix, bus, auth, log, registry: metrics.registry,
+    verifyTracking: (token) => verifyTrackingToken(mail.secrets, token),
   }) : null;
 
   // Graceful shutdown (SIGTERM): readiness fails and new HTTP requests get 503 at once, so the

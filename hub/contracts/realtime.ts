@@ -56,6 +56,18 @@ export const LoggedEventFrame = z.intersection(DomainEvent, z.object({
 export const EventsFrame = z.object({ events: z.array(LoggedEventFrame), upTo: Seq });
 export type EventsFrame = z.infer<typeof EventsFrame>;
 
+/**
+ * What a customer's socket gets instead of events: the ids of their requests that changed in a
+ * way the portal shows (never an internal note), to read again over the portal API. A domain
+ * event is the staff's view of a change; the customer's view is the API's to make.
+ */
+export const ChangedFrame = z.object({
+  /** the changed requests among those whose room the socket joined; empty: one reached through the organisation's room */
+  requestIds: z.array(z.uuid()),
+  upTo: Seq,
+});
+export type ChangedFrame = z.infer<typeof ChangedFrame>;
+
 /** Sent now and then to every socket, so a console in quiet rooms still advances its resume position. */
 export const WatermarkFrame = z.object({ upTo: Seq });
 
@@ -74,6 +86,7 @@ export const SOCKET = {
   subscribe: 'subscribe',
   unsubscribe: 'unsubscribe',
   events: 'events',
+  changed: 'changed',
   watermark: 'watermark',
   reload: 'reload',
   presence: 'presence',

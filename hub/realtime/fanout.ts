@@ -1,7 +1,9 @@
 import type { Server } from 'socket.io';
 import type { LoggedEvent } from '../contracts/domain-events.js';
-import { SOCKET, type EventsFrame } from '../contracts/realtime.js';
+import { SOCKET, type ChangedFrame, type EventsFrame } from '../contracts/realtime.js';
 import { Coalescer } from './coalesce.js';
+import { customerChanges } from './customer-view.js';
+import { CUSTOMERS_ROOM } from './presence.js';
 
 /** Sockets that are live (past their replay) join this room; clients cannot name it. */
 export const LIVE_ROOM = '~live';
@@ -93,8 +95,20 @@ export class Fanout {
         }
       }
     });
+    const customers = rooms.get(CUSTOMERS_ROOM);
     const groups = new Map<string, { picked: number[]; socketIds: string[] }>();
+    const changed = new Map<string, { requestIds: string[]; socketIds: string[] }>();
     for (const [socketId, picked] of selection) {
+      if (customers?.has(socketId)) {
+        // A customer's socket is told which of its requests changed, never the staff's events.
+        const seen = customerChanges(picked.map((i) => events[i]!), this.io.of('/').adapter.sids.get(socketId) ?? new Set());
+        if (!seen) continue;
+        const key = seen.requestIds.join(',');
+        const g = changed.get(key);
+        if (g) g.socketIds.push(socketId);
+        else changed.set(key, { requestIds: seen.requestIds, socketIds: [socketId] });
+        continue;
+      }
       const key = picked.join(',');
       const g = groups.get(key);
       if (g) g.socketIds.push(socketId);
@@ -105,6 +119,10 @@ export class Fanout {
     for (const { picked, socketIds } of groups.values()) {
       const frame: EventsFrame = { events: picked.map((i) => events[i]!), upTo };
       this.io.local.to(socketIds).emit(SOCKET.events, frame);
+      this.stats.frames++;
+    }
+    for (const { requestIds, socketIds } of changed.values()) {
+      this.io.local.to(socketIds).emit(SOCKET.changed, { requestIds, upTo } satisfies ChangedFrame);
       this.stats.frames++;
     }
     this.stats.events += events.length;

@@ -204,6 +204,75 @@ describe.each(MODES)('realtime (%s)', (_label, driver, isRedis) => {
     });
   });
 
+  describe('customers', () => {
+    const note = (id: string, body: string, isInternal: boolean) => t.request('POST', `/api/requests/${id}/notes`, { token: agent.token, body: { body, isInternal } });
+
+    it('tells a customer\'s socket which of its requests changed, never the staff\'s events or an internal note', async () => {
+      const customer = await makeCustomer(t.hub.db);
+      const r = await createRequest('Kühlregal tropft', { customerId: customer.id });
+      const cust = await t.userWithRole('customer', { customerId: customer.id });
+      const cs = await open(cust.token);
+      const watcher = await open(agent.token);
+      // from the log's position now: what was committed before cannot arrive late and be counted
+      const from = await lastEventSeq(t.hub.db);
+      expect(await cs.subscribe({ rooms: [`customer:${customer.id}`, `request:${r.id}`], afterSeq: from })).toMatchObject({ ok: true, granted: [`customer:${customer.id}`, `request:${r.id}`] });
+      await watcher.subscribe({ rooms: [`request:${r.id}`] });
+      expect((await note(r.id, 'Intern: Kunde zahlt spät', true)).status).toBe(201);
+      // the staff's socket has it; the customer's is told nothing of it
+      await expect.poll(() => watcher.events.some((e) => e.type === 'request.timeline_added' && e.data.body === 'Intern: Kunde zahlt spät'), { timeout: 10_000 }).toBe(true);
+      expect((await note(r.id, 'Techniker kommt morgen', false)).status).toBe(201);
+      await expect.poll(() => cs.changes.length, { timeout: 10_000 }).toBe(1);
+      expect(cs.changes[0]!.requestIds).toEqual([r.id]);
+      expect(cs.events).toEqual([]);
+      expect(JSON.stringify(cs.changes)).not.toContain('Intern');
+      // A change that reaches it through the organisation's room only names no request.
+      const other = await createRequest('Zweites Gerät', { customerId: customer.id });
+      await expect.poll(() => cs.changes.length, { timeout: 10_000 }).toBe(2);
+      expect(cs.changes[1]!.requestIds).toEqual([]);
+      expect(JSON.stringify(cs.changes)).not.toContain(other.id);
+    });
+
+    it('replays to a returning customer as a change, not as events', async () => {
+      const customer = await makeCustomer(t.hub.db);
+      const r = await createRequest('Display dunkel', { customerId: customer.id });
+      const cust = await t.userWithRole('customer', { customerId: customer.id });
+      const from = await lastEventSeq(t.hub.db);
+      expect((await note(r.id, 'Intern: Ersatzteil bestellt', true)).status).toBe(201);
+      expect((await note(r.id, 'Ersatzteil ist unterwegs', false)).status).toBe(201);
+      const cs = await open(cust.token);
+      expect(await cs.subscribe({ rooms: [`request:${r.id}`], afterSeq: from })).toMatchObject({ ok: true, isReloadNeeded: false });
+      await expect.poll(() => cs.changes.length, { timeout: 10_000 }).toBe(1);
+      expect(cs.changes[0]!.requestIds).toEqual([r.id]);
+      expect(cs.events).toEqual([]);
+    });
+
+    it('lets a tracking link\'s socket follow its own request and nothing else', async () => {
+      const res = await t.request('POST', '/api/public/requests', { body: { subject: 'Eismaschine laut', name: 'Kundin', email: `track.${Date.now()}@example.com` } });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const requestId: string = res.body.result.requestId;
+      const token = new URL(res.body.trackingUrl).pathname.split('/').pop()!;
+      const customer = await makeCustomer(t.hub.db);
+      const someoneElses = await createRequest('Fremde Anfrage', { customerId: customer.id });
+      const s = await connectSocket(url, { tracking: token });
+      sockets.push(s);
+      const ack = await s.subscribe({ rooms: [`request:${requestId}`, `request:${someoneElses.id}`, `customer:${customer.id}`, `queue:${teamId}`, 'alarms'], afterSeq: await lastEventSeq(t.hub.db) });
+      expect(ack).toMatchObject({ ok: true, granted: [`request:${requestId}`] });
+      if (!ack.ok) throw new Error('unreachable');
+      expect(ack.denied).toHaveLength(4);
+      await t.hub.realtime!.revalidate();
+      expect(s.socket.connected).toBe(true);
+      expect((await note(requestId, 'Intern: Lager prüfen', true)).status).toBe(201);
+      expect((await note(requestId, 'Wir melden uns heute', false)).status).toBe(201);
+      expect((await note(someoneElses.id, 'Nicht für Sie', false)).status).toBe(201);
+      await expect.poll(() => s.changes.length, { timeout: 10_000 }).toBe(1);
+      expect(s.changes[0]!.requestIds).toEqual([requestId]);
+      expect(s.events).toEqual([]);
+      // a token for another request made from this one's MAC is not a key
+      const forged = `${someoneElses.id}.${token.split('.')[1]}`;
+      await expect(connectSocket(url, { tracking: forged })).rejects.toThrow('unauthorized');
+    });
+  });
+
   describe('presence', () => {
     it('shows who else has a request open, and drops a viewer who leaves', async () => {
       const customer = await makeCustomer(t.hub.db);

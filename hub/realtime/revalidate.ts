@@ -13,7 +13,9 @@ export async function dropEndedSessions(io: Server, db: Db): Promise<number> {
   const sockets = await io.local.fetchSockets();
   const sessionIds = new Set<string>();
   const keyIds = new Set<string>();
-  for (const s of sockets) {
+  // A tracking link's socket has no sign-in to end: its token stays valid as the link does.
+  const signedIn = sockets.filter((s) => !(s.data as SocketData).trackingRequestId);
+  for (const s of signedIn) {
     const p = (s.data as SocketData).principal;
     if (p.sessionId) sessionIds.add(p.sessionId);
     else if (p.kind === 'api_key') keyIds.add(p.id);
@@ -25,7 +27,7 @@ export async function dropEndedSessions(io: Server, db: Db): Promise<number> {
   const liveKeys = keyIds.size ? new Set((await db.select({ id: apiKeys.id }).from(apiKeys)
     .where(and(inArray(apiKeys.id, [...keyIds]), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now))))).map((r) => r.id)) : new Set<string>();
   let dropped = 0;
-  for (const s of sockets) {
+  for (const s of signedIn) {
     const p = (s.data as SocketData).principal;
     const isLive = p.sessionId ? liveSessions.has(p.sessionId) : liveKeys.has(p.id);
     if (!isLive) {

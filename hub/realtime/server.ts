@@ -39,6 +39,8 @@ export interface RealtimeOptions {
   coalesceMs?: number;
   /** the hub's Prometheus registry */
   registry?: Registry;
+  /** the request a tracking link's token names, or null (sockets of the customer portal opened from a tracking link) */
+  verifyTracking?: (token: string) => string | null;
 }
 
 export interface Realtime {
@@ -79,7 +81,7 @@ export async function startRealtime(o: RealtimeOptions): Promise<Realtime> {
   if (o.registry) registerRealtimeMetrics(o.registry, io, feed, fanout);
 
   io.use((socket, next) => {
-    authenticate(o.db, o.auth, socket.handshake.auth, cookieIfSameOrigin(socket.handshake.headers))
+    authenticate(o, socket.handshake.auth, cookieIfSameOrigin(socket.handshake.headers))
       .then((data) => {
         if (!data) return next(new Error('unauthorized'));
         socket.data = data;
@@ -149,7 +151,16 @@ async function listenForCommits(o: RealtimeOptions, feed: EventFeed, log: Logger
   };
 }
 
-async function authenticate(db: Db, auth: AuthService, handshake: Record<string, unknown>, cookieHeader: string | undefined): Promise<SocketData | null> {
+async function authenticate(o: RealtimeOptions, handshake: Record<string, unknown>, cookieHeader: string | undefined): Promise<SocketData | null> {
+  const { db, auth } = o;
+  if (typeof handshake.tracking === 'string') {
+    const requestId = o.verifyTracking?.(handshake.tracking) ?? null;
+    if (!requestId) return null;
+    return {
+      principal: { kind: 'user', id: `tracking:${requestId}`, role: 'customer', userId: null, customerId: null, sessionId: null },
+      viewer: null, teamIds: [], trackingRequestId: requestId,
+    };
+  }
   const token = typeof handshake.token === 'string' ? handshake.token : cookieValue(cookieHeader, SESSION_COOKIE);
   if (!token) return null;
   const principal = await auth.resolve(token);

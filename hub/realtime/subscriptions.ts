@@ -3,15 +3,16 @@ import type { Socket } from 'socket.io';
 import type { Db } from '../../db/client.js';
 import { domainEvents, serviceRequests } from '../../db/schema/index.js';
 import {
-  SOCKET, SubscribeMessage, UnsubscribeMessage, type ReloadFrame, type SubscribeAck,
+  SOCKET, SubscribeMessage, UnsubscribeMessage, type ChangedFrame, type ReloadFrame, type SubscribeAck,
 } from '../contracts/realtime.js';
+import { customerChanges } from './customer-view.js';
 import { readLogAfter } from './log-reader.js';
 import type { Logger } from '../platform/logger.js';
 import { visibleTo } from '../requests/queries.js';
 import { keepLatest } from './coalesce.js';
 import type { EventFeed } from './event-feed.js';
 import { LIVE_ROOM, type Fanout } from './fanout.js';
-import type { Presence } from './presence.js';
+import { CUSTOMERS_ROOM, type Presence } from './presence.js';
 import { decideRoom, isForRooms } from './room-policy.js';
 import type { SocketData } from './socket-data.js';
 
@@ -80,6 +81,11 @@ async function decideRooms(db: Db, s: SocketData, rooms: string[]) {
   const denied: Array<{ room: string; reason: string }> = [];
   const toCheck = new Map<string, string>();
   for (const room of new Set(rooms)) {
+    if (s.trackingRequestId) {
+      if (room === `request:${s.trackingRequestId}`) granted.push(room);
+      else denied.push({ room, reason: 'a tracking link follows its own request only' });
+      continue;
+    }
     const d = decideRoom(subject, room);
     if (d.kind === 'allow') granted.push(room);
     else if (d.kind === 'deny') denied.push({ room, reason: d.reason });
@@ -107,6 +113,7 @@ async function replayThenJoin(socket: Socket, d: SubscriptionDeps, rooms: Set<st
   if (oldest?.seq != null && afterSeq < oldest.seq - 1) return 'pruned';
   let cursor = afterSeq;
   let scanned = 0;
+  const isCustomer = socket.rooms.has(CUSTOMERS_ROOM);
   while (cursor < d.feed.position) {
     const limit = d.feed.position;
     const read = await readLogAfter(d.db, d.log, cursor, PAGE);
@@ -116,7 +123,10 @@ async function replayThenJoin(socket: Socket, d: SubscriptionDeps, rooms: Set<st
     // Beyond the feed's position the live frames will bring them, once the rooms are joined.
     cursor = Math.min(read.lastSeq, limit);
     const mine = keepLatest(read.events.filter((e) => e.seq <= limit && isForRooms(e.rooms, rooms)));
-    if (mine.length) socket.emit(SOCKET.events, { events: mine, upTo: cursor });
+    if (isCustomer) {
+      const seen = customerChanges(mine, rooms);
+      if (seen) socket.emit(SOCKET.changed, { ...seen, upTo: cursor } satisfies ChangedFrame);
+    } else if (mine.length) socket.emit(SOCKET.events, { events: mine, upTo: cursor });
   }
   if (!socket.connected) return null;
   socket.join([...rooms, LIVE_ROOM]);

@@ -104,6 +104,17 @@ describe('web form and customer portal in Chromium', () => {
     // The acknowledgement waits in the outbox with the tracking link.
     const [ack] = await hub.db.select().from(outbox).where(and(eq(outbox.requestId, row!.id), eq(outbox.template, 'ack'))).orderBy(desc(outbox.createdAt));
     expect(ack!.text).toMatch(new RegExp(`/portal/t/${row!.id}\\.`));
+    // The tracking link's page follows the request live, without a sign-in.
+    const trackingPath = new URL(/(https?:\/\/\S+\/portal\/t\/[\w.-]+)/.exec(ack!.text)![1]!).pathname;
+    const tracked = await ctx.newPage();
+    await tracked.goto(`${base}${trackingPath}`);
+    await tracked.locator('body[data-live="on:1"]').waitFor({ timeout: 15_000 });
+    const login = await (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json();
+    const auth = { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' };
+    const noted = await fetch(`${base}/api/requests/${row!.id}/notes`, { method: 'POST', headers: auth, body: JSON.stringify({ body: 'A technician will call you this afternoon.', isInternal: false }) });
+    expect(noted.status).toBe(201);
+    await expect.poll(() => tracked.getByTestId('timeline').textContent(), { timeout: 15_000 }).toContain('A technician will call you this afternoon.');
+    await tracked.screenshot({ path: `${shots}/portal-03b-tracking-live.png`, fullPage: true });
     await ctx.close();
     await staff.close();
   });

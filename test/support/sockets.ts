@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { LoggedEvent } from '../../hub/contracts/domain-events.js';
 import {
-  EventsFrame, PresenceFrame, ReloadFrame, SubscribeAck, WatermarkFrame, type SubscribeMessage,
+  ChangedFrame, EventsFrame, PresenceFrame, ReloadFrame, SubscribeAck, WatermarkFrame, type SubscribeMessage,
 } from '../../hub/contracts/realtime.js';
 
 /**
@@ -13,6 +13,8 @@ export interface TestSocket {
   events: LoggedEvent[];
   reloads: ReloadFrame[];
   presence: PresenceFrame[];
+  /** what a customer's socket is told instead of events */
+  changes: ChangedFrame[];
   /** the highest upTo seen: where a reconnect resumes */
   upTo: number;
   subscribe(msg: SubscribeMessage): Promise<SubscribeAck>;
@@ -20,14 +22,14 @@ export interface TestSocket {
   close(): void;
 }
 
-export async function connectSocket(url: string, auth: { token?: string; cookie?: string; origin?: string } = {}): Promise<TestSocket> {
+export async function connectSocket(url: string, auth: { token?: string; tracking?: string; cookie?: string; origin?: string } = {}): Promise<TestSocket> {
   const socket = io(url, {
     transports: ['websocket'], reconnection: false, forceNew: true,
-    auth: auth.token ? { token: auth.token } : {},
+    auth: auth.token ? { token: auth.token } : auth.tracking ? { tracking: auth.tracking } : {},
     ...(auth.cookie ? { extraHeaders: { cookie: auth.cookie, ...(auth.origin ? { origin: auth.origin } : {}) } } : {}),
   });
   const t: TestSocket = {
-    socket, events: [], reloads: [], presence: [], upTo: 0,
+    socket, events: [], reloads: [], presence: [], changes: [], upTo: 0,
     subscribe: (msg) => socket.timeout(10_000).emitWithAck('subscribe', msg).then((a: unknown) => SubscribeAck.parse(a)),
     unsubscribe: (rooms) => socket.timeout(10_000).emitWithAck('unsubscribe', { rooms }),
     close: () => { socket.disconnect(); },
@@ -35,6 +37,11 @@ export async function connectSocket(url: string, auth: { token?: string; cookie?
   socket.on('events', (raw: unknown) => {
     const f = EventsFrame.parse(raw);
     t.events.push(...(f.events as LoggedEvent[]));
+    t.upTo = Math.max(t.upTo, f.upTo);
+  });
+  socket.on('changed', (raw: unknown) => {
+    const f = ChangedFrame.parse(raw);
+    t.changes.push(f);
     t.upTo = Math.max(t.upTo, f.upTo);
   });
   socket.on('watermark', (raw: unknown) => { t.upTo = Math.max(t.upTo, WatermarkFrame.parse(raw).upTo); });

@@ -44,19 +44,23 @@
   function go(path) { history.pushState(null, '', path); route(); }
 
   // Live: a signed-in customer's socket joins their organisation's room and the open request's
-  // room (the hub's room policy allows no more); any change there redraws the page.
+  // room; a tracking link's socket joins that request's room (the hub's room policy allows no
+  // more). The hub says only that something changed ('changed'); the page reads it again.
   let socket = null;
+  let socketTracking = null;
   let rooms = [];
   let redraw = null;
   function live(want, onChange) {
     redraw = onChange;
-    if (tracking || typeof io !== 'function') return;
+    if (typeof io !== 'function') return;
+    if (socket && socketTracking !== tracking) { socket.disconnect(); socket = null; rooms = []; }
     if (!socket) {
-      socket = io({ path: '/socket.io', transports: ['websocket'], withCredentials: true });
+      socketTracking = tracking;
+      socket = io({ path: '/socket.io', transports: ['websocket'], withCredentials: !tracking, auth: tracking ? { tracking } : {} });
       socket.on('connect', () => { if (rooms.length) socket.emit('subscribe', { rooms }, joined); });
       socket.on('disconnect', () => { document.body.dataset.live = 'off'; });
       let timer = null;
-      socket.on('events', () => { clearTimeout(timer); timer = setTimeout(() => redraw && redraw(), 150); });
+      socket.on('changed', () => { clearTimeout(timer); timer = setTimeout(() => redraw && redraw(), 150); });
     }
     const added = want.filter((r) => !rooms.includes(r));
     rooms = [...new Set([...rooms, ...want])];
@@ -168,7 +172,10 @@
     const me = tracking ? null : await api('GET', '/portal/me');
     const reload = () => detailPage(id);
     const r = await api('GET', '/portal/requests/' + id);
-    if (me) live(['customer:' + me.customerId, 'request:' + id], () => { if (location.pathname === '/portal/requests/' + id && !isTyping()) reload().catch(() => {}); });
+    const here = location.pathname;
+    const onChange = () => { if (location.pathname === here && !isTyping()) reload().catch(() => {}); };
+    if (me) live(['customer:' + me.customerId, 'request:' + id], onChange);
+    else if (tracking) live(['request:' + id], onChange);
     if (tracking) nav.replaceChildren(link('/portal', 'Sign in for all your requests'));
     const err = errorNote();
     const remark = h('textarea', { name: 'remark', required: true });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, gte, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, ne, or, sql } from 'drizzle-orm';
+import { anyOf, textArray } from '../../db/any.js';
 import type { Tx } from '../../db/client.js';
 import {
   alarmOccurrences, alarms, deadLetters, devices, faultCodes, intakeReceipts, orderRules, serviceOrders, serviceRequests, timelineEntries,
@@ -89,7 +90,7 @@ export async function recordAlarmBatch(tx: Tx, items: AlarmItem[], fx: Effects, 
 async function knownDevices(tx: Tx, items: AlarmItem[]) {
   const ids = [...new Set(items.map((i) => i.ev.deviceId))];
   const rows = await tx.select({ id: devices.id, assetId: devices.assetId }).from(devices)
-    .where(and(inArray(devices.id, ids), isNull(devices.revokedAt)));
+    .where(and(anyOf(devices.id, ids, 'uuid'), isNull(devices.revokedAt)));
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -120,7 +121,7 @@ async function takeReceipts(tx: Tx, live: Array<{ item: AlarmItem; index: number
 }
 
 async function faultCodeInfo(tx: Tx, codes: string[]) {
-  const rows = await tx.select().from(faultCodes).where(inArray(faultCodes.code, [...new Set(codes)]));
+  const rows = await tx.select().from(faultCodes).where(anyOf(faultCodes.code, [...new Set(codes)], 'text'));
   return new Map(rows.map((r) => [r.code, r]));
 }
 type CodeInfo = Awaited<ReturnType<typeof faultCodeInfo>>;
@@ -144,16 +145,16 @@ function groupByAlarmKey(keyed: Keyed[]) {
  * stays the last word.
  */
 async function lockKeys(tx: Tx, keys: string[]) {
-  const list = sql.join([...keys].sort().map((k) => sql`${`alarm:${k}`}`), sql`, `);
-  await tx.execute(sql`select count(pg_advisory_xact_lock(h)) from (select hashtextextended(k, 0) as h from unnest(array[${list}]::text[]) as k order by 1) as s`);
+  const list = textArray([...keys].sort().map((k) => `alarm:${k}`));
+  await tx.execute(sql`select count(pg_advisory_xact_lock(h)) from (select hashtextextended(k, 0) as h from unnest(${list}) as k order by 1) as s`);
 }
 
 /** per key: the open alarm, else the latest cleared one (a raise may reopen it, a late message may belong to it) */
 async function currentAlarms(tx: Tx, keyed: Keyed[], flapWindowMs: number) {
   const earliest = Math.min(...keyed.map((k) => k.msg.at.getTime()));
   const rows = await tx.select().from(alarms).where(and(
-    inArray(alarms.assetId, [...new Set(keyed.map((k) => k.assetId))]),
-    inArray(alarms.faultCode, [...new Set(keyed.map((k) => k.item.ev.faultCode))]),
+    anyOf(alarms.assetId, [...new Set(keyed.map((k) => k.assetId))], 'uuid'),
+    anyOf(alarms.faultCode, [...new Set(keyed.map((k) => k.item.ev.faultCode))], 'text'),
     or(ne(alarms.state, 'cleared'), gte(alarms.stateChangedAt, new Date(earliest - flapWindowMs))),
   ));
   const byKey = new Map<string, AlarmRow>();
@@ -282,7 +283,7 @@ async function reopenRequests(tx: Tx, written: Array<{ draft: AlarmDraft; id: st
   if (!ids.length) return;
   const reopened = await tx.update(serviceRequests)
     .set({ status: 'in_progress', resolvedAt: null, version: sql`${serviceRequests.version} + 1`, updatedAt: new Date() })
-    .where(and(inArray(serviceRequests.id, ids), eq(serviceRequests.status, 'resolved'))).returning();
+    .where(and(anyOf(serviceRequests.id, ids, 'uuid'), eq(serviceRequests.status, 'resolved'))).returning();
   for (const r of reopened) await slaOnReopen(tx, r);
   for (const r of reopened) fx.events.push({ type: 'request.updated', data: { request: toRequestSummary(r), changed: ['status'] } });
 }
@@ -297,13 +298,13 @@ async function openOrders(
   const rules = await tx.select().from(orderRules).where(eq(orderRules.isActive, true));
   if (!rules.length) return;
   const ids = candidates.map((a) => a.id);
-  const hasOrder = await tx.select({ alarmId: serviceOrders.alarmId }).from(serviceOrders).where(inArray(serviceOrders.alarmId, ids));
+  const hasOrder = await tx.select({ alarmId: serviceOrders.alarmId }).from(serviceOrders).where(anyOf(serviceOrders.alarmId, ids, 'uuid'));
   const done = new Set(hasOrder.map((o) => o.alarmId));
   // Most alarms of a storm have their order already: read the history only of those still without one.
   const open = ids.filter((id) => !done.has(id));
   if (!open.length) return;
   const history = await tx.select({ alarmId: alarmOccurrences.alarmId, bucket: alarmOccurrences.bucket, raises: alarmOccurrences.raises })
-    .from(alarmOccurrences).where(inArray(alarmOccurrences.alarmId, open));
+    .from(alarmOccurrences).where(anyOf(alarmOccurrences.alarmId, open, 'uuid'));
   const bucketsOf = new Map<string, typeof history>();
   for (const h of history) {
     const list = bucketsOf.get(h.alarmId);

@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { anyOf } from '../../db/any.js';
 import type { Tx } from '../../db/client.js';
 import { assets, contacts, contracts, customers, devices, productModels, sites } from '../../db/schema/index.js';
 import type { IntakeEvent } from '../contracts/intake-event.js';
@@ -35,18 +36,21 @@ type ContactRef = { id: string; customerId: string | null };
  * Only for a batch without savepoints: a rolled-back savepoint would leave a cached contact
  * that does not exist.
  */
-export type ContactCache = Map<string, ContactRef | null>;
+export class ContactCache extends Map<string, ContactRef | null> {
+  /** contacts the batch created: their search documents are written once, before it commits */
+  readonly created: string[] = [];
+}
 
 const cacheKey = (email: string) => (/^[\x20-\x7e]+$/.test(email) ? email.toLowerCase() : null);
 
 /** One query for the contacts these events name by email (see ContactCache). */
 export async function loadContactCache(tx: Tx, events: readonly IntakeEvent[]): Promise<ContactCache> {
-  const cache: ContactCache = new Map();
+  const cache = new ContactCache();
   const keys = [...new Set(events.flatMap((e) => { const k = e.contact?.email ? cacheKey(e.contact.email) : null; return k ? [k] : []; }))];
   if (!keys.length) return cache;
   for (const k of keys) cache.set(k, null);
   const rows = await tx.select({ id: contacts.id, customerId: contacts.customerId, key: sql<string>`lower(${contacts.email})` })
-    .from(contacts).where(inArray(sql`lower(${contacts.email})`, keys));
+    .from(contacts).where(anyOf(sql`lower(${contacts.email})`, keys, 'text'));
   for (const r of rows) cache.set(r.key, { id: r.id, customerId: r.customerId });
   return cache;
 }
@@ -124,6 +128,12 @@ async function findAsset(tx: Tx, ev: IntakeEvent, isStrict: boolean): Promise<Id
   return null;
 }
 
+/** A new contact's search document: now, or with the batch's others when a batch cache collects them. */
+async function indexContact(tx: Tx, id: string, cache: ContactCache | undefined): Promise<void> {
+  if (cache) cache.created.push(id);
+  else await indexEntities(tx, 'contact', [id]);
+}
+
 async function findOrCreateContact(tx: Tx, ev: IntakeEvent, customerId: string | null, isStrict: boolean, cache?: ContactCache): Promise<ContactRef | null> {
   const cols = { id: contacts.id, customerId: contacts.customerId };
   if (ev.contactId) {
@@ -144,7 +154,7 @@ async function findOrCreateContact(tx: Tx, ev: IntakeEvent, customerId: string |
       customerId, name: hint.name ?? hint.email.split('@')[0] ?? hint.email, email: hint.email,
       phone: hint.phone ? normalizePhone(hint.phone) : null,
     }).onConflictDoNothing().returning(cols);
-    if (created) await indexEntities(tx, 'contact', [created.id]);
+    if (created) await indexContact(tx, created.id, cache);
     const [contact] = created ? [created] : await byEmail();
     if (key !== null && contact) cache!.set(key, contact);
     return contact ?? null;
@@ -155,7 +165,7 @@ async function findOrCreateContact(tx: Tx, ev: IntakeEvent, customerId: string |
     if (found) return found;
     if (!hint.name && !isStrict) return null;
     const [created] = await tx.insert(contacts).values({ customerId, name: hint.name ?? phone, phone }).returning(cols);
-    if (created) await indexEntities(tx, 'contact', [created.id]);
+    if (created) await indexContact(tx, created.id, cache);
     return created ?? null;
   }
   return null;

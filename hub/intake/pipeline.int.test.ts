@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contacts, domainEvents, intakeReceipts, requestCategories, routingRules, serviceRequests, timelineEntries, timers } from '../../db/schema/index.js';
+import { contacts, domainEvents, intakeReceipts, requestCategories, routingRules, searchDocuments, serviceRequests, timelineEntries, timers } from '../../db/schema/index.js';
 import type { LoggedEvent } from '../contracts/domain-events.js';
 import type { IntakeEventInput } from '../contracts/intake-event.js';
 import { DRIVERS, startTestHub, type TestHub } from '../../test/support/test-hub.js';
@@ -152,6 +152,25 @@ describe.each(DRIVERS)('intake pipeline on %s', (driver) => {
       expect(contactOf.get('eins')).toBe(created[0]!.id);
       expect(contactOf.get('zwei')).toBe(created[0]!.id);
       expect(contactOf.get('drei')).toBe(known!.id);
+    });
+
+    it('makes the contacts a batch creates searchable, on the fast path and when an event fails', async () => {
+      const stamp = Date.now();
+      const docsOf = (ids: string[]) => t.hub.db.select({ id: searchDocuments.entityId }).from(searchDocuments)
+        .where(and(eq(searchDocuments.kind, 'contact'), sql`${searchDocuments.entityId} in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`));
+      const fast = await Promise.all([1, 2].map((i) => submit({ channel: 'web', subject: `neu ${i}`, contact: { email: `such.${i}.${stamp}@example.de`, name: `Suchbar ${i}` } })));
+      // The first one or two go alone (the batches in flight); the last two share one, whose
+      // failed event sends it down the careful path (a savepoint per event).
+      const careful = await Promise.allSettled([
+        ...[3, 4, 5].map((i) => submit({ channel: 'web', subject: 'gut', contact: { email: `such.${i}.${stamp}@example.de` } })),
+        submit({ channel: 'web', subject: 'schlecht', categoryId: '00000000-0000-4000-8000-00000000dead', contact: { email: `such.6.${stamp}@example.de` } }),
+      ]);
+      expect(careful.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+      const made = await t.hub.db.select({ id: contacts.id, email: contacts.email }).from(contacts).where(sql`${contacts.email} like ${`such.%.${stamp}@example.de`}`);
+      // the failed event's contact was rolled back with it
+      expect(made.map((c) => c.email).sort()).toEqual([1, 2, 3, 4, 5].map((i) => `such.${i}.${stamp}@example.de`));
+      expect((await docsOf(made.map((c) => c.id))).map((d) => d.id).sort()).toEqual(made.map((c) => c.id).sort());
+      expect(fast.every((r) => r.kind === 'created')).toBe(true);
     });
 
     it('publishes numbered events only after commit, in order, matching the log', async () => {

@@ -6,6 +6,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { loadContactCache } from '../identify/identify.js';
+import { indexEntities } from '../search/indexer.js';
 import { forgetReceipt, processIntakeEvent, settleReceipts, type BatchContext, type Effects } from './process-event.js';
 import type { TimerRef } from '../timers/timers.js';
 
@@ -98,6 +99,7 @@ export class IntakePipeline {
         }
       }
       await settleReceipts(tx, ctx);
+      if (ctx.contacts?.created.length) await indexEntities(tx, 'contact', ctx.contacts.created);
       return logEvents(tx, this.opts.bus, events);
     });
     return { outcomes, logged, timers };

@@ -1,4 +1,5 @@
-import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, gt, sql } from 'drizzle-orm';
+import { anyOf } from '../../db/any.js';
 import type { Tx } from '../../db/client.js';
 import { contacts, emailMessages, outbox, serviceRequests, timelineEntries } from '../../db/schema/index.js';
 import type { DomainEvent } from '../contracts/domain-events.js';
@@ -61,9 +62,9 @@ async function findThread(tx: Tx, mail: EmailIntake) {
   if (ids.length === 0) return null;
   const [inbound, sent] = await Promise.all([
     tx.select({ messageId: emailMessages.messageId, requestId: emailMessages.requestId }).from(emailMessages)
-      .where(and(inArray(emailMessages.messageId, ids), sql`${emailMessages.requestId} is not null`)),
+      .where(and(anyOf(emailMessages.messageId, ids, 'text'), sql`${emailMessages.requestId} is not null`)),
     tx.select({ messageId: outbox.messageId, requestId: outbox.requestId }).from(outbox)
-      .where(and(inArray(outbox.messageId, ids), sql`${outbox.requestId} is not null`)),
+      .where(and(anyOf(outbox.messageId, ids, 'text'), sql`${outbox.requestId} is not null`)),
   ]);
   const byId = new Map([...inbound, ...sent].map((m) => [m.messageId, m.requestId!]));
   for (const mid of ids) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { anyOf } from '../../db/any.js';
 import type { Tx } from '../../db/client.js';
 import { contacts, emailMessages, outbox, serviceRequests, teamMembers, users } from '../../db/schema/index.js';
 import type { LoggedEvent, RequestSummary } from '../contracts/domain-events.js';
@@ -62,7 +63,7 @@ export async function queueMails(tx: Tx, id: MailIdentity, ms: readonly QueueMai
   const lasts = await tx.selectDistinctOn([emailMessages.requestId], {
     requestId: emailMessages.requestId, messageId: emailMessages.messageId, references: emailMessages.references,
   }).from(emailMessages)
-    .where(and(inArray(emailMessages.requestId, requestIds), eq(emailMessages.direction, 'in')))
+    .where(and(anyOf(emailMessages.requestId, requestIds, 'uuid'), eq(emailMessages.direction, 'in')))
     .orderBy(emailMessages.requestId, desc(emailMessages.createdAt));
   const lastOf = new Map(lasts.map((l) => [l.requestId, l]));
   // a key twice in one call: the first mail counts, as it would have in two calls
@@ -94,7 +95,7 @@ interface Address { email: string; language: string | null; isCustomer?: boolean
 async function loadReporters(tx: Tx, requestIds: string[]): Promise<Map<string, Address>> {
   if (!requestIds.length) return new Map();
   const rows = await tx.select({ requestId: serviceRequests.id, email: contacts.email, language: contacts.language }).from(serviceRequests)
-    .innerJoin(contacts, eq(contacts.id, serviceRequests.contactId)).where(inArray(serviceRequests.id, [...new Set(requestIds)]));
+    .innerJoin(contacts, eq(contacts.id, serviceRequests.contactId)).where(anyOf(serviceRequests.id, [...new Set(requestIds)], 'uuid'));
   return new Map(rows.flatMap((c) => (c.email ? [[c.requestId, { email: c.email, language: c.language, isCustomer: true }] as const] : [])));
 }
 

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { anyOf } from '../../db/any.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import {
   assets, contacts, customers, knowledgeArticles, productModels, searchDocuments, searchTerms, serviceOrders, serviceRequests, timelineEntries,
@@ -24,10 +25,10 @@ interface Doc {
 const joinText = (parts: Array<string | null | undefined>) => parts.filter((p) => p && p.trim()).join('\n');
 
 async function requestDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
-  const rows = await db.select().from(serviceRequests).where(inArray(serviceRequests.id, ids));
+  const rows = await db.select().from(serviceRequests).where(anyOf(serviceRequests.id, ids, 'uuid'));
   if (!rows.length) return [];
   const entries = await db.select({ requestId: timelineEntries.requestId, body: timelineEntries.body }).from(timelineEntries)
-    .where(inArray(timelineEntries.requestId, rows.map((r) => r.id)))
+    .where(anyOf(timelineEntries.requestId, rows.map((r) => r.id), 'uuid'))
     .orderBy(asc(timelineEntries.requestId), asc(timelineEntries.createdAt), asc(timelineEntries.seq));
   const bodies = new Map<string, string[]>();
   const descriptions = new Map(rows.map((r) => [r.id, r.description.trim()]));
@@ -48,7 +49,7 @@ async function requestDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
 async function orderDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
   const rows = await db.select({ o: serviceOrders, customerId: serviceRequests.customerId, teamId: serviceRequests.teamId })
     .from(serviceOrders).innerJoin(serviceRequests, eq(serviceRequests.id, serviceOrders.requestId))
-    .where(inArray(serviceOrders.id, ids));
+    .where(anyOf(serviceOrders.id, ids, 'uuid'));
   return rows.map(({ o, customerId, teamId }) => {
     const number = orderNumber(o.number);
     const text = joinText([o.description, o.cause, o.requiredSkill]);
@@ -62,7 +63,7 @@ async function orderDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
 }
 
 async function customerDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
-  const rows = await db.select().from(customers).where(inArray(customers.id, ids));
+  const rows = await db.select().from(customers).where(anyOf(customers.id, ids, 'uuid'));
   return rows.map((c) => {
     const body = joinText([c.email, c.phone, c.externalRef, c.region, c.country, c.notes]);
     return {
@@ -75,7 +76,7 @@ async function customerDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
 
 async function contactDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
   const rows = await db.select({ c: contacts, customerName: customers.name }).from(contacts)
-    .leftJoin(customers, eq(customers.id, contacts.customerId)).where(inArray(contacts.id, ids));
+    .leftJoin(customers, eq(customers.id, contacts.customerId)).where(anyOf(contacts.id, ids, 'uuid'));
   return rows.map(({ c, customerName }) => {
     const body = joinText([c.email, c.phone, customerName]);
     return {
@@ -89,7 +90,7 @@ async function contactDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
 async function assetDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
   const rows = await db.select({ a: assets, model: productModels, customerName: customers.name }).from(assets)
     .innerJoin(productModels, eq(productModels.id, assets.modelId)).innerJoin(customers, eq(customers.id, assets.customerId))
-    .where(inArray(assets.id, ids));
+    .where(anyOf(assets.id, ids, 'uuid'));
   return rows.map(({ a, model, customerName }) => {
     const body = joinText([`${model.code} ${model.name}`, model.productLine, model.manufacturer, customerName]);
     return {
@@ -101,7 +102,7 @@ async function assetDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
 
 /** Knowledge-base articles: found by the same search (their status goes in the status filter column). */
 async function articleDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
-  const rows = await db.select().from(knowledgeArticles).where(inArray(knowledgeArticles.id, ids));
+  const rows = await db.select().from(knowledgeArticles).where(anyOf(knowledgeArticles.id, ids, 'uuid'));
   return rows.map((a) => {
     const number = formatArticleNumber(a.number);
     const text = joinText([a.tags.join(' '), a.faultCodes.join(' '), a.body]).slice(0, MAX_TEXT);
@@ -163,7 +164,7 @@ export async function addTerms(db: DbOrTx, words: string[]): Promise<void> {
 }
 
 export async function removeDocuments(db: DbOrTx, kind: SearchKind, ids: string[]): Promise<void> {
-  if (ids.length) await db.delete(searchDocuments).where(and(eq(searchDocuments.kind, kind), inArray(searchDocuments.entityId, ids)));
+  if (ids.length) await db.delete(searchDocuments).where(and(eq(searchDocuments.kind, kind), anyOf(searchDocuments.entityId, ids, 'uuid')));
 }
 
 /** Request fields that are only filters: a change of these updates the row's columns, not its text. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendar } from '../contracts/model.js';
-import { ALWAYS_OPEN, addBusinessHours, zonedInstant } from './business-hours.js';
+import { ALWAYS_OPEN, addBusinessHours, localDate, offsetMs, zoneOffsetMs, zonedInstant } from './business-hours.js';
 
 const berlin: BusinessCalendar = {
   timeZone: 'Europe/Berlin', weekdays: [1, 2, 3, 4, 5], open: '08:00', close: '17:00', holidays: ['2026-12-25', '2026-12-28'],
@@ -61,5 +61,36 @@ describe('a calendar open around the clock', () => {
     expect(addBusinessHours(new Date('2026-11-23T22:30:00Z'), 1, berlin).toISOString()).toBe('2026-11-23T23:30:00.000Z');
     expect(BusinessCalendar.safeParse(berlin).success).toBe(true);
     expect(BusinessCalendar.safeParse({ ...berlin, open: '24:00' }).success).toBe(false);
+  });
+});
+
+describe('the zone offset cache', () => {
+  // Zones with DST changes at odd hours and half-hour or 45-minute offsets.
+  const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham'];
+  const spans: Array<[string, string]> = [['2026-03-01T00:00:00Z', '2026-04-12T00:00:00Z'], ['2026-09-20T00:00:00Z', '2026-11-08T00:00:00Z']];
+
+  it.each(zones)('agrees with Intl at every instant tried around the DST changes in %s', (zone) => {
+    const intlDate = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    let checked = 0;
+    for (const [from, to] of spans) {
+      // every 37 min 13 s: lands on every minute of the hour over the weeks, transitions included
+      for (let t = Date.parse(from); t < Date.parse(to); t += 37 * 60_000 + 13_000) {
+        const at = new Date(t);
+        expect(offsetMs(at, zone)).toBe(zoneOffsetMs(at, zone));
+        expect(localDate(at, zone)).toBe(intlDate.format(at));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(3000);
+  });
+
+  it('is right on both sides of a change inside one quarter hour', () => {
+    // Berlin, 29 March 2026: 01:00 UTC is the change; the quarter 00:45–01:00 UTC has one offset, the next another
+    expect(offsetMs(new Date('2026-03-29T00:59:59Z'), 'Europe/Berlin')).toBe(3_600_000);
+    expect(offsetMs(new Date('2026-03-29T01:00:00Z'), 'Europe/Berlin')).toBe(7_200_000);
+    // Lord Howe changes by 30 minutes at 02:00 local (15:00 UTC the day before)
+    const before = offsetMs(new Date('2026-04-04T14:59:59Z'), 'Australia/Lord_Howe');
+    const after = offsetMs(new Date('2026-04-04T15:00:00Z'), 'Australia/Lord_Howe');
+    expect(before - after).toBe(30 * 60_000);
   });
 });

@@ -46,8 +46,7 @@ export function dueTimes(start: Date, priority: Priority, sla: SlaTable, cal: Bu
 
 /** YYYY-MM-DD of an instant in a zone. */
 export function localDate(at: Date, timeZone: string): string {
-  const p = parts(at, timeZone);
-  return `${p.year}-${p.month}-${p.day}`;
+  return new Date(at.getTime() + offsetMs(at, timeZone)).toISOString().slice(0, 10);
 }
 
 function nextDay(day: string): string {
@@ -70,7 +69,30 @@ export function zonedInstant(day: string, hhmm: string, timeZone: string): Date 
   return new Date(guess);
 }
 
-function offsetMs(at: Date, timeZone: string): number {
+/**
+ * The zone's offset from UTC at `at`. Intl's formatToParts is slow (a tenth of a millisecond;
+ * every new request computes a few dozen for its due times), so the offset is kept per zone and
+ * quarter hour when it is the same at both ends of it: no zone changes its offset twice within
+ * 15 minutes, so then it holds for the whole quarter. A quarter with a change is not kept.
+ */
+export function offsetMs(at: Date, timeZone: string): number {
+  const quarter = Math.floor(at.getTime() / QUARTER_MS);
+  const key = `${timeZone}|${quarter}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  const first = zoneOffsetMs(new Date(quarter * QUARTER_MS), timeZone);
+  const last = zoneOffsetMs(new Date((quarter + 1) * QUARTER_MS - 1000), timeZone);
+  if (first !== last) return zoneOffsetMs(at, timeZone);
+  if (offsets.size >= MAX_OFFSETS) offsets.clear();
+  offsets.set(key, first);
+  return first;
+}
+const QUARTER_MS = 15 * 60_000;
+const MAX_OFFSETS = 100_000;
+const offsets = new Map<string, number>();
+
+/** The offset as Intl computes it (exported for the test that checks the cache against it). */
+export function zoneOffsetMs(at: Date, timeZone: string): number {
   const p = parts(at, timeZone);
   const asUtc = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour % 24, +p.minute, +p.second);
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { anyOf } from '../../db/any.js';
 import type { Tx } from '../../db/client.js';
 import { serviceOrders, serviceRequests, timers } from '../../db/schema/index.js';
 import { TimerAction } from '../contracts/jobs.js';
@@ -47,7 +48,7 @@ export async function slaOnStatusChange(tx: Tx, cur: RequestRow, to: RequestStat
 /** A timer that fired during the pause (and did nothing) runs again from its shifted time. */
 async function moveTimers(tx: Tx, keys: string[], shift: (d: Date) => Date) {
   if (!keys.length) return;
-  const rows = await tx.select().from(timers).where(inArray(timers.key, keys));
+  const rows = await tx.select().from(timers).where(anyOf(timers.key, keys, 'text'));
   for (const t of rows) await TimerService.set(tx, t.key, TimerAction.parse(t.payload), shift(t.runAt));
 }
 

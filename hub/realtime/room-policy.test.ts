@@ -71,4 +71,12 @@ describe('decideRoom', () => {
   it('gives an API key acting as a customer no organisation', () => {
     expect(verdict(decideRoom({ role: 'customer', userId: null, customerId: null, teamIds: new Set() }, `customer:${CUSTOMER}`))).toBe('deny');
   });
+
+  it('lets a tracking link\'s socket into its own request\'s room (the link proves it) and nowhere else', () => {
+    const tracking = { role: 'customer' as const, userId: null, customerId: null, teamIds: new Set<string>(), trackingRequestId: REQUEST };
+    expect(decideRoom(tracking, `request:${REQUEST}`)).toEqual({ kind: 'allow' });
+    for (const room of [`request:${SOMEONE}`, `customer:${CUSTOMER}`, `queue:${TEAM}`, 'queue:unrouted', 'alarms', 'calls', 'dispatch', `user:${ME}`, `technician:${ME}`]) {
+      expect(decideRoom(tracking, room), room).toMatchObject({ kind: 'deny', reason: 'a tracking link follows its own request only' });
+    }
+  });
 });

@@ -7,6 +7,8 @@ export interface RoomSubject {
   customerId: string | null;
   /** the teams the user belongs to */
   teamIds: ReadonlySet<string>;
+  /** a socket opened with a request's tracking link: that request's room and nothing else */
+  trackingRequestId?: string | null;
 }
 
 export type RoomDecision =
@@ -25,6 +27,7 @@ const OVERSEERS: readonly Role[] = ['admin', 'supervisor', 'dispatcher'];
  * Technicians and customers never see a queue: only their own room and the requests of theirs.
  */
 export function decideRoom(s: RoomSubject, room: string): RoomDecision {
+  if (s.trackingRequestId) return room === `request:${s.trackingRequestId}` ? allow : deny('a tracking link follows its own request only');
   const [kind, id] = splitRoom(room);
   switch (kind) {
     case 'queue':

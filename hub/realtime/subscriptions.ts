@@ -76,16 +76,14 @@ export function handleSubscriptions(socket: Socket, d: SubscriptionDeps): void {
 }
 
 async function decideRooms(db: Db, s: SocketData, rooms: string[]) {
-  const subject = { role: s.principal.role, userId: s.principal.userId, customerId: s.principal.customerId, teamIds: new Set(s.teamIds) };
+  const subject = {
+    role: s.principal.role, userId: s.principal.userId, customerId: s.principal.customerId, teamIds: new Set(s.teamIds),
+    trackingRequestId: s.trackingRequestId ?? null,
+  };
   const granted: string[] = [];
   const denied: Array<{ room: string; reason: string }> = [];
   const toCheck = new Map<string, string>();
   for (const room of new Set(rooms)) {
-    if (s.trackingRequestId) {
-      if (room === `request:${s.trackingRequestId}`) granted.push(room);
-      else denied.push({ room, reason: 'a tracking link follows its own request only' });
-      continue;
-    }
     const d = decideRoom(subject, room);
     if (d.kind === 'allow') granted.push(room);
     else if (d.kind === 'deny') denied.push({ room, reason: d.reason });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, gte, isNull, ne, or, sql } from 'drizzle-orm';
 import { anyOf, textArray } from '../../db/any.js';
+import { insertRows } from '../../db/insert-rows.js';
 import type { Tx } from '../../db/client.js';
 import {
   alarmOccurrences, alarms, deadLetters, devices, faultCodes, intakeReceipts, orderRules, serviceOrders, serviceRequests, timelineEntries,
@@ -9,7 +10,7 @@ import type { DomainEvent } from '../contracts/domain-events.js';
 import type { IntakeEvent } from '../contracts/intake-event.js';
 import type { Severity } from '../contracts/model.js';
 import { identify } from '../identify/identify.js';
-import { openRequest, type BatchContext, type Effects } from '../intake/process-event.js';
+import { flushCreates, openRequest, type BatchContext, type Effects } from '../intake/process-event.js';
 import { createServiceOrder } from '../orders/create.js';
 import { toRequestSummary, toTimelineView } from '../requests/summary.js';
 import { slaOnReopen } from '../sla/pause.js';
@@ -172,7 +173,8 @@ async function openRequests(
   tx: Tx, written: Array<{ draft: AlarmDraft; id: string; group: Keyed[] }>, current: Map<string, AlarmRow>, codes: CodeInfo, fx: Effects,
 ) {
   const ids = new Map<string, string>();
-  const ctx: BatchContext = {};
+  // the new requests are decided one by one and written together (flushCreates)
+  const ctx: BatchContext = { creates: [] };
   const byId = new Map([...current.values()].map((c) => [c.id, c]));
   // Concurrently: postgres.js pipelines the statements on the transaction's connection, so a batch
   // with many new alarms does not pay a round trip per statement per request.
@@ -190,6 +192,7 @@ async function openRequests(
     const res = await openRequest(tx, ev, who, fx, ctx);
     if (res.requestId) ids.set(w.id, res.requestId);
   }));
+  await flushCreates(tx, ctx);
   return ids;
 }
 
@@ -236,7 +239,7 @@ async function writeAlarms(
     }).from(x).where(sql`${alarms.id} = x."id"`).returning() as unknown as AlarmRow[]; // drizzle types a from(sql) update's returning as never
     for (const r of updated) rows.set(r.id, r);
   }
-  if (added.length) for (const r of await tx.insert(alarms).values(added).returning()) rows.set(r.id, r);
+  for (const r of await insertRows(tx, alarms, added)) rows.set(r.id, r);
   return rows;
 }
 
@@ -274,7 +277,7 @@ async function noteOnTimelines(
     }));
   });
   if (!values.length) return;
-  for (const e of await tx.insert(timelineEntries).values(values).returning()) fx.events.push({ type: 'request.timeline_added', data: toTimelineView(e) });
+  for (const e of await insertRows(tx, timelineEntries, values)) fx.events.push({ type: 'request.timeline_added', data: toTimelineView(e) });
 }
 
 /** A flapping alarm's request was resolved meanwhile: it is not solved, so it goes back to work. */

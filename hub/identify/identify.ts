@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { anyOf } from '../../db/any.js';
+import { insertRows } from '../../db/insert-rows.js';
 import type { Tx } from '../../db/client.js';
 import { assets, contacts, contracts, customers, devices, productModels, sites } from '../../db/schema/index.js';
 import type { IntakeEvent } from '../contracts/intake-event.js';
@@ -35,10 +37,27 @@ type ContactRef = { id: string; customerId: string | null };
  * addresses (JavaScript's and PostgreSQL's lower() agree on those); null: no such contact yet.
  * Only for a batch without savepoints: a rolled-back savepoint would leave a cached contact
  * that does not exist.
+ *
+ * A contact new by email is not inserted at once: it gets its id here and waits in `pending`
+ * until `flush`, which writes the batch's new contacts with one statement. Flush before
+ * anything that refers to them is written (the intake batch does, see flushCreates).
  */
 export class ContactCache extends Map<string, ContactRef | null> {
   /** contacts the batch created: their search documents are written once, before it commits */
   readonly created: string[] = [];
+  readonly pending: Array<typeof contacts.$inferInsert> = [];
+
+  /**
+   * Writes the pending contacts. One another process created meanwhile (the unique index on
+   * lower(email)) is not written: that throws, and the batch is redone event by event, which
+   * reads the other's contact instead.
+   */
+  async flush(tx: Tx): Promise<void> {
+    const rows = this.pending.splice(0);
+    if (!rows.length) return;
+    const written = await insertRows(tx, contacts, rows, 'on conflict do nothing');
+    if (written.length !== rows.length) throw new Error('a contact of this batch was created meanwhile by another process');
+  }
 }
 
 const cacheKey = (email: string) => (/^[\x20-\x7e]+$/.test(email) ? email.toLowerCase() : null);
@@ -149,14 +168,21 @@ async function findOrCreateContact(tx: Tx, ev: IntakeEvent, customerId: string |
     const cached = key !== null ? cache!.get(key) : undefined;
     const [found] = cached !== undefined ? (cached ? [cached] : []) : await byEmail();
     if (found) return found;
+    const name = hint.name ?? hint.email.split('@')[0] ?? hint.email;
+    const phone = hint.phone ? normalizePhone(hint.phone) : null;
+    if (key !== null) {
+      const row = { id: randomUUID(), customerId, name, email: hint.email, phone };
+      cache!.pending.push(row);
+      cache!.created.push(row.id);
+      const ref = { id: row.id, customerId };
+      cache!.set(key, ref);
+      return ref;
+    }
     // The unique index on lower(email) settles a race with another hub; re-read on conflict.
-    const [created] = await tx.insert(contacts).values({
-      customerId, name: hint.name ?? hint.email.split('@')[0] ?? hint.email, email: hint.email,
-      phone: hint.phone ? normalizePhone(hint.phone) : null,
-    }).onConflictDoNothing().returning(cols);
+    const [created] = await tx.insert(contacts).values({ customerId, name, email: hint.email, phone })
+      .onConflictDoNothing().returning(cols);
     if (created) await indexContact(tx, created.id, cache);
     const [contact] = created ? [created] : await byEmail();
-    if (key !== null && contact) cache!.set(key, contact);
     return contact ?? null;
   }
   if (hint.phone) {

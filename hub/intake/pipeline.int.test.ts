@@ -159,8 +159,8 @@ describe.each(DRIVERS)('intake pipeline on %s', (driver) => {
       const docsOf = (ids: string[]) => t.hub.db.select({ id: searchDocuments.entityId }).from(searchDocuments)
         .where(and(eq(searchDocuments.kind, 'contact'), sql`${searchDocuments.entityId} in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`));
       const fast = await Promise.all([1, 2].map((i) => submit({ channel: 'web', subject: `neu ${i}`, contact: { email: `such.${i}.${stamp}@example.de`, name: `Suchbar ${i}` } })));
-      // The first one or two go alone (the batches in flight); the last two share one, whose
-      // failed event sends it down the careful path (a savepoint per event).
+      // The first goes alone (nothing was in flight); the others wait for it and share the next
+      // batch, whose failed event sends it down the careful path (a savepoint per event).
       const careful = await Promise.allSettled([
         ...[3, 4, 5].map((i) => submit({ channel: 'web', subject: 'gut', contact: { email: `such.${i}.${stamp}@example.de` } })),
         submit({ channel: 'web', subject: 'schlecht', categoryId: '00000000-0000-4000-8000-00000000dead', contact: { email: `such.6.${stamp}@example.de` } }),
@@ -171,6 +171,78 @@ describe.each(DRIVERS)('intake pipeline on %s', (driver) => {
       expect(made.map((c) => c.email).sort()).toEqual([1, 2, 3, 4, 5].map((i) => `such.${i}.${stamp}@example.de`));
       expect((await docsOf(made.map((c) => c.id))).map((d) => d.id).sort()).toEqual(made.map((c) => c.id).sort());
       expect(fast.every((r) => r.kind === 'created')).toBe(true);
+    });
+
+    // Submitted together, the first goes alone and the rest share the next batch: its new
+    // requests are written together at the end, so what reads them must see them first.
+    it('lets a later event of the batch join or repeat a request an earlier one opened', async () => {
+      const asset = await makeAsset(t.hub.db);
+      const key = `joined-${Date.now()}`;
+      const [, first, second, again] = await Promise.all([
+        submit({ channel: 'web', subject: 'leader' }),
+        submit({ channel: 'web', subject: 'Formular 1', serialNumber: asset.serialNumber, sourceKey: key, contact: { email: `eins.${key}@example.de` } }),
+        submit({ channel: 'web', subject: 'Formular 2', serialNumber: asset.serialNumber, contact: { email: `zwei.${key}@example.de` } }),
+        submit({ channel: 'web', subject: 'Formular 1', serialNumber: asset.serialNumber, sourceKey: key, contact: { email: `eins.${key}@example.de` } }),
+      ]);
+      expect(first).toMatchObject({ kind: 'created', number: expect.stringMatching(/^SR-\d+$/) });
+      expect(second).toMatchObject({ kind: 'attached', requestId: first!.requestId, number: first!.number });
+      expect(again).toEqual({ kind: 'duplicate', requestId: first!.requestId, number: first!.number });
+      const open = await t.hub.db.select({ id: serviceRequests.id }).from(serviceRequests).where(eq(serviceRequests.assetId, asset.id));
+      expect(open).toHaveLength(1);
+    });
+
+    it('logs the events of a batch in the order of its events, deferred requests included', async () => {
+      const asset = await makeAsset(t.hub.db);
+      const existing = await submit({ channel: 'phone', actor: agent, assetId: asset.id, subject: 'bestehend' });
+      const from = published.length;
+      const [, a, b, c] = await Promise.all([
+        submit({ subject: 'leader' }),
+        submit({ channel: 'web', subject: 'A' }),
+        submit({ channel: 'web', subject: 'B', assetId: asset.id }),
+        submit({ channel: 'web', subject: 'C' }),
+      ]);
+      expect([a!.kind, b!.kind, c!.kind]).toEqual(['created', 'attached', 'created']);
+      expect(b!.requestId).toBe(existing.requestId);
+      const ids = new Set([a!.requestId, b!.requestId, c!.requestId]);
+      const about = (e: LoggedEvent) => (e.type === 'request.created' ? e.data.id : e.type === 'request.timeline_added' ? e.data.requestId
+        : e.type === 'request.duplicate_attached' ? e.data.request.id : null);
+      const mine = published.slice(from).filter((e) => ids.has(about(e) ?? ''));
+      expect(mine.map((e) => [e.type, about(e)])).toEqual([
+        ['request.created', a!.requestId], ['request.timeline_added', a!.requestId],
+        ['request.duplicate_attached', b!.requestId], ['request.timeline_added', b!.requestId],
+        ['request.created', c!.requestId], ['request.timeline_added', c!.requestId],
+      ]);
+      expect(mine.map((e) => e.seq)).toEqual([...mine.map((e) => e.seq)].sort((x, y) => x - y));
+      // each new request has its SLA timers
+      const set = await t.hub.db.select({ key: timers.key }).from(timers).where(sql`${timers.key} like ${`%${c!.requestId}%`}`);
+      expect(set).toHaveLength(2);
+    });
+
+    it('redoes the batch event by event when writing its new requests together fails', async () => {
+      const stamp = Date.now();
+      // stands in for any one request the database refuses when the batch's requests are written
+      await t.hub.db.execute(sql.raw(`create or replace function refuse_kaputt() returns trigger language plpgsql as $$
+        begin if new.subject = 'kaputt ${stamp}' then raise exception 'refused: %', new.subject; end if; return new; end $$`));
+      await t.hub.db.execute(sql.raw('create or replace trigger refuse_kaputt before insert on service_requests for each row execute function refuse_kaputt()'));
+      try {
+        const outcomes = await Promise.allSettled([
+          submit({ subject: 'leader' }),
+          submit({ channel: 'web', subject: `heil 1 ${stamp}`, contact: { email: `heil1.${stamp}@example.de` } }),
+          submit({ channel: 'web', subject: `kaputt ${stamp}`, contact: { email: `kaputt.${stamp}@example.de` } }),
+          submit({ channel: 'web', subject: `heil 2 ${stamp}`, contact: { email: `heil2.${stamp}@example.de` } }),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+        expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({ cause: expect.objectContaining({ message: expect.stringContaining('refused') }) });
+        const rows = await t.hub.db.select({ subject: serviceRequests.subject, contactId: serviceRequests.contactId }).from(serviceRequests)
+          .where(sql`${serviceRequests.subject} like ${`% ${stamp}`}`);
+        expect(rows.map((r) => r.subject).sort()).toEqual([`heil 1 ${stamp}`, `heil 2 ${stamp}`]);
+        expect(rows.every((r) => r.contactId)).toBe(true);
+        // the refused event's contact went with it
+        const made = await t.hub.db.select({ email: contacts.email }).from(contacts).where(sql`${contacts.email} like ${`%.${stamp}@example.de`}`);
+        expect(made.map((m) => m.email).sort()).toEqual([`heil1.${stamp}@example.de`, `heil2.${stamp}@example.de`]);
+      } finally {
+        await t.hub.db.execute(sql.raw('drop trigger refuse_kaputt on service_requests'));
+      }
     });
 
     it('publishes numbered events only after commit, in order, matching the log', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { anyOf } from '../../db/any.js';
+import { insertRows } from '../../db/insert-rows.js';
 import type { Tx } from '../../db/client.js';
 import { contacts, emailMessages, outbox, serviceRequests, teamMembers, users } from '../../db/schema/index.js';
 import type { LoggedEvent, RequestSummary } from '../contracts/domain-events.js';
@@ -83,8 +84,7 @@ export async function queueMails(tx: Tx, id: MailIdentity, ms: readonly QueueMai
       isAutomatic: m.isAutomatic, language: rendered.language, dedupKey: m.dedupKey,
     };
   });
-  const rows = await tx.insert(outbox).values(values).onConflictDoNothing({ target: outbox.dedupKey })
-    .returning({ id: outbox.id, dedupKey: outbox.dedupKey });
+  const rows = await insertRows(tx, outbox, values, 'on conflict (dedup_key) do nothing');
   const idOf = new Map(rows.map((r) => [r.dedupKey, r.id]));
   return ms.map((m, i) => (firstWithKey.get(m.dedupKey) === i ? idOf.get(m.dedupKey) ?? null : null));
 }

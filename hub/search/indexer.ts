@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { anyOf } from '../../db/any.js';
+import { insertRows } from '../../db/insert-rows.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import {
   assets, contacts, customers, knowledgeArticles, productModels, searchDocuments, searchTerms, serviceOrders, serviceRequests, timelineEntries,
@@ -11,6 +12,11 @@ import { isVocabularyWord, lexemes, phoneKeys, phoneLexemes, serialKey } from '.
 
 export const SEARCH_KINDS = ['request', 'customer', 'contact', 'asset', 'order', 'article'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
+
+/** A document written again replaces the old one's text and filter columns. */
+const UPSERT_DOCUMENT = `on conflict (kind, entity_id) do update set ${
+  ['title', 'body', 'jump_keys', 'tsv', 'title_tsv', 'type', 'channel', 'status', 'priority', 'team_id', 'customer_id', 'request_id', 'updated_at']
+    .map((c) => `${c} = excluded.${c}`).join(', ')}`;
 
 /** The snippet source is cut here; lexemes come from up to MAX_TEXT characters. */
 const MAX_BODY = 4000;
@@ -140,17 +146,14 @@ async function indexChunk(db: DbOrTx, kind: SearchKind, ids: string[]) {
   const gone = ids.filter((id) => !found.has(id));
   if (gone.length) await removeDocuments(db, kind, gone);
   if (!docs.length) return;
-  const values = docs.map((d) => ({
+  const rows = docs.map((d) => ({
     kind: d.kind, entityId: d.entityId, title: d.title, body: d.body, jumpKeys: d.jumpKeys,
-    tsv: sql`${tsvectorText([...d.titleWords, ...d.bodyWords])}::tsvector`, titleTsv: sql`${tsvectorText(d.titleWords)}::tsvector`,
+    tsv: tsvectorText([...d.titleWords, ...d.bodyWords]), titleTsv: tsvectorText(d.titleWords),
     type: d.type ?? null, channel: d.channel ?? null, status: d.status ?? null, priority: d.priority ?? null,
     teamId: d.teamId ?? null, customerId: d.customerId ?? null, requestId: d.requestId ?? null, createdAt: d.createdAt,
     updatedAt: new Date(),
   }));
-  const set = Object.fromEntries(['title', 'body', 'jumpKeys', 'tsv', 'titleTsv', 'type', 'channel', 'status', 'priority', 'teamId', 'customerId', 'requestId', 'updatedAt']
-    .map((k) => [k, sql.raw(`excluded.${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`)]));
-  // values carry SQL for tsv; drizzle's insert type does not know the custom column accepts it
-  await db.insert(searchDocuments).values(values as never).onConflictDoUpdate({ target: [searchDocuments.kind, searchDocuments.entityId], set });
+  await insertRows(db, searchDocuments, rows, UPSERT_DOCUMENT);
   await addTerms(db, docs.flatMap((d) => [...d.titleWords, ...d.bodyWords]));
 }
 

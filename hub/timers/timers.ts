@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
+import { insertRows } from '../../db/insert-rows.js';
 import { timers } from '../../db/schema/index.js';
 import { TimerAction, type JobRegistryType } from '../contracts/jobs.js';
 import type { JobRunner } from '../platform/jobs/port.js';
@@ -9,6 +10,8 @@ import type { Logger } from '../platform/logger.js';
 export const TIMER_HORIZON_MS = 15 * 60_000;
 
 export interface TimerRef { id: string; key: string; runAt: Date }
+/** A timer to set: its key (one pending timer per key), what it does and when. */
+export interface TimerItem { key: string; action: TimerAction; runAt: Date }
 
 export type TimerHandler = (tx: Tx, action: TimerAction, timer: { id: string; runAt: Date }) => Promise<void>;
 
@@ -31,12 +34,14 @@ export class TimerService {
     return row!;
   }
 
-  /** Several timers in one statement (the intake path sets two per request). */
-  static async setMany(tx: DbOrTx, items: Array<{ key: string; action: TimerAction; runAt: Date }>): Promise<TimerRef[]> {
-    if (!items.length) return [];
-    return tx.insert(timers).values(items.map((i) => ({ key: i.key, job: i.action.kind, payload: i.action, runAt: i.runAt })))
-      .onConflictDoUpdate({ target: timers.key, set: { payload: sql`excluded.payload`, runAt: sql`excluded.run_at`, firedAt: null } })
-      .returning({ id: timers.id, key: timers.key, runAt: timers.runAt });
+  /**
+   * Several timers in one statement of the same text for any number (the intake path sets two
+   * per request, for a whole batch at once). The keys must differ.
+   */
+  static async setMany(tx: DbOrTx, items: readonly TimerItem[]): Promise<TimerRef[]> {
+    const rows = await insertRows(tx, timers, items.map((i) => ({ key: i.key, job: i.action.kind, payload: i.action, runAt: i.runAt })),
+      'on conflict (key) do update set payload = excluded.payload, run_at = excluded.run_at, fired_at = null');
+    return rows.map((r) => ({ id: r.id, key: r.key, runAt: r.runAt }));
   }
 
   static async cancel(tx: DbOrTx, key: string): Promise<void> {

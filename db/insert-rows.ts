@@ -1,0 +1,77 @@
+import { getTableColumns, getTableName, sql, type InferInsertModel, type InferSelectModel } from 'drizzle-orm';
+import { CasingCache } from 'drizzle-orm/casing';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { DbOrTx } from './client.js';
+
+const casing = new CasingCache('snake_case');
+
+interface Shape {
+  /** the statement, the same text for any number of rows, around its one parameter */
+  head: string;
+  tail: string;
+  /** [TS key, column name] of the columns the rows give, in the statement's order */
+  given: Array<[string, string]>;
+  /** [TS key, column name, column] of every column, to read the returned rows */
+  all: Array<[string, string, PgColumn]>;
+}
+const shapes = new Map<string, Shape>();
+
+function shapeOf(table: PgTable, keys: string[], onConflict: string): Shape {
+  const cacheKey = `${getTableName(table)}\u0000${keys.join(',')}\u0000${onConflict}`;
+  let shape = shapes.get(cacheKey);
+  if (shape) return shape;
+  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const given = keys.map((k): [string, string] => {
+    const col = columns[k];
+    if (!col) throw new Error(`insertRows: ${getTableName(table)} has no column ${k}`);
+    return [k, casing.getColumnCasing(col)];
+  });
+  const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  const list = given.map(([, name]) => ident(name)).join(', ');
+  const types = given.map(([k, name]) => `${ident(name)} ${columns[k]!.getSQLType()}`).join(', ');
+  shape = {
+    head: `insert into ${ident(getTableName(table))} (${list}) select ${list} from jsonb_to_recordset(`,
+    tail: `::jsonb) as x(${types})${onConflict ? ` ${onConflict}` : ''} returning *`,
+    given,
+    all: Object.entries(columns).map(([k, col]) => [k, casing.getColumnCasing(col), col]),
+  };
+  shapes.set(cacheKey, shape);
+  return shape;
+}
+
+/**
+ * Inserts many rows with one statement whose text does not depend on how many there are: the
+ * rows go as one JSON parameter, unpacked by `jsonb_to_recordset`. drizzle's multi-row
+ * `values()` writes one placeholder per value (a new statement text, so an extra round trip to
+ * prepare it, for every new row count) and builds a query object per value, which is most of the
+ * hub's CPU on the intake hot path. A column no row gives (`undefined` counts as not given)
+ * takes its default; one that some rows give is null in the others.
+ * Values go as JSON (a Date as its ISO text, a jsonb value as it is): not for a column whose
+ * type maps values on their way to the driver (a bigint-mode integer, a custom type with toDriver).
+ * `onConflict`: an `on conflict …` clause, as SQL text (rows it skips are not returned).
+ * Returns the inserted rows as drizzle would (column keys, Dates, parsed JSON), in no set order.
+ */
+export async function insertRows<T extends PgTable>(
+  db: DbOrTx, table: T, rows: ReadonlyArray<InferInsertModel<T>>, onConflict = '',
+): Promise<Array<InferSelectModel<T>>> {
+  if (!rows.length) return [];
+  const keys = new Set<string>();
+  for (const row of rows) for (const [k, v] of Object.entries(row)) if (v !== undefined) keys.add(k);
+  const shape = shapeOf(table, [...keys].sort(), onConflict);
+  const json = rows.map((row) => {
+    const r = row as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [k, name] of shape.given) out[name] = r[k] ?? null;
+    return out;
+  });
+  const result: unknown = await db.execute(sql`${sql.raw(shape.head)}${JSON.stringify(json)}${sql.raw(shape.tail)}`);
+  const raw = (Array.isArray(result) ? result : (result as { rows?: unknown[] }).rows ?? []) as Array<Record<string, unknown>>;
+  return raw.map((r) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, name, col] of shape.all) {
+      const v = r[name];
+      out[k] = v === null || v === undefined ? null : col.mapFromDriverValue(v);
+    }
+    return out as InferSelectModel<T>;
+  });
+}

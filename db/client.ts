@@ -40,6 +40,33 @@ export function createPglite(dataDir?: string): Promise<PGlite> {
   return PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
 }
 
+/**
+ * The client drizzle is given: every statement is prepared, once per connection and text.
+ * drizzle asks postgres.js not to prepare a statement it was not given a name for, and
+ * postgres.js then first sends such a statement alone to learn its parameter types: every
+ * statement with a parameter cost two round trips. Prepared, a statement's second run is one
+ * (and PostgreSQL skips parsing it again). The hot paths keep their texts independent of list
+ * lengths and row counts (db/any.ts, db/insert-rows.ts), so the set of texts stays small.
+ * Transactions and savepoints hand out clients that prepare too.
+ */
+function preparing<T extends postgres.Sql | postgres.TransactionSql>(sql: T): T {
+  return new Proxy(sql, {
+    get(target, prop) {
+      if (prop === 'unsafe') {
+        return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
+          target.unsafe(query, params as never, { ...options, prepare: true });
+      }
+      if (prop === 'begin' || prop === 'savepoint') {
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: postgres.TransactionSql) => unknown;
+          return (target as unknown as Record<string, (...a: unknown[]) => unknown>)[prop]!(...args, (tx: postgres.TransactionSql) => fn(preparing(tx)));
+        };
+      }
+      return Reflect.get(target, prop);
+    },
+  });
+}
+
 export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   if (opts.databaseUrl) {
     const sql = postgres(opts.databaseUrl, {
@@ -47,7 +74,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
       onnotice: () => {},
       // timestamps come back as Date either way; bigint ids are read as numbers by the schema.
     });
-    const db = drizzlePostgres({ client: sql, schema, casing: 'snake_case' });
+    const db = drizzlePostgres({ client: preparing(sql), schema, casing: 'snake_case' });
     return {
       db,
       driver: 'postgres',

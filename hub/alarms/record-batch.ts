@@ -41,7 +41,11 @@ interface Keyed { item: AlarmItem; index: number; msg: AlarmMsg; assetId: string
 export async function recordAlarmBatch(tx: Tx, items: AlarmItem[], fx: Effects, opts: { flapWindowMs: number }): Promise<AlarmOutcome[]> {
   const outcomes: AlarmOutcome[] = new Array(items.length);
   const dead: DeadLetterInput[] = [];
-  const known = await knownDevices(tx, items);
+  // Reads that depend on nothing go together: postgres.js pipelines statements issued at once on
+  // the transaction's connection (one write, one wait), and PostgreSQL runs them in order.
+  const [known, codes, rules] = await Promise.all([
+    knownDevices(tx, items), faultCodeInfo(tx, items.map((i) => i.ev.faultCode)), activeOrderRules(tx),
+  ]);
   const live: Array<{ item: AlarmItem; index: number; assetId: string }> = [];
   items.forEach((item, index) => {
     const d = known.get(item.ev.deviceId);
@@ -52,18 +56,24 @@ export async function recordAlarmBatch(tx: Tx, items: AlarmItem[], fx: Effects, 
     if (!item.raw?.meta.isReplay) dead.push({ source: 'mqtt', reason: 'unknown_device', detail, raw: item.raw?.bytes ?? Buffer.from(JSON.stringify(item.ev)), meta: item.raw?.meta ?? {} });
   });
   if (dead.length) await tx.insert(deadLetters).values(dead.map(deadLetterRow));
+  if (!live.length) return outcomes;
 
-  const fresh = await takeReceipts(tx, live, outcomes);
-  if (!fresh.length) return outcomes;
-  const codes = await faultCodeInfo(tx, fresh.map((k) => k.item.ev.faultCode));
-  const keyed: Keyed[] = fresh.map((k) => {
+  const keyedLive: Keyed[] = live.map((k) => {
     const a = k.item.ev.alarm;
     const severity: Severity = a.severity ?? codes.get(k.item.ev.faultCode)?.defaultSeverity ?? 'major';
     return { ...k, msg: { state: a.state, severity, at: a.occurredAt, message: a.message } };
   });
-  const groups = groupByAlarmKey(keyed);
-  await lockKeys(tx, [...groups.keys()]);
-  const current = await currentAlarms(tx, keyed, opts.flapWindowMs);
+  // Receipts, then the per-key locks, then the current alarms, in one pipeline: the locks and
+  // the read cover every live message (a redelivery's key too, which costs nothing), so they
+  // need not wait for the receipts' answer.
+  const [fresh, , current] = await Promise.all([
+    takeReceipts(tx, live, outcomes),
+    lockKeys(tx, [...new Set(keyedLive.map((k) => alarmKey(k.assetId, k.item.ev.faultCode)))]),
+    currentAlarms(tx, keyedLive, opts.flapWindowMs),
+  ]);
+  if (!fresh.length) return outcomes;
+  const isFresh = new Set(fresh.map((f) => f.index));
+  const groups = groupByAlarmKey(keyedLive.filter((k) => isFresh.has(k.index)));
 
   const written: Array<{ draft: AlarmDraft; id: string; group: Keyed[] }> = [];
   for (const [key, group] of groups) {
@@ -83,7 +93,7 @@ export async function recordAlarmBatch(tx: Tx, items: AlarmItem[], fx: Effects, 
   await writeOccurrences(tx, written);
   await noteOnTimelines(tx, written, rows, codes, fx);
   await reopenRequests(tx, written, rows, fx);
-  await openOrders(tx, written, rows, codes, fx);
+  await openOrders(tx, written, rows, codes, rules, fx);
   for (const w of written) emitAlarmEvents(w.draft, rows.get(w.id), fx.events);
   return outcomes;
 }
@@ -120,6 +130,11 @@ async function takeReceipts(tx: Tx, live: Array<{ item: AlarmItem; index: number
     return false;
   });
 }
+
+function activeOrderRules(tx: Tx) {
+  return tx.select().from(orderRules).where(eq(orderRules.isActive, true));
+}
+type OrderRuleRow = Awaited<ReturnType<typeof activeOrderRules>>[number];
 
 async function faultCodeInfo(tx: Tx, codes: string[]) {
   const rows = await tx.select().from(faultCodes).where(anyOf(faultCodes.code, [...new Set(codes)], 'text'));
@@ -293,13 +308,11 @@ async function reopenRequests(tx: Tx, written: Array<{ draft: AlarmDraft; id: st
 
 /** Condition-based orders: exactly one per alarm, when a rule first matches its count, severity and window. */
 async function openOrders(
-  tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, codes: CodeInfo, fx: Effects,
+  tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, codes: CodeInfo, rules: OrderRuleRow[], fx: Effects,
 ) {
   const candidates = written.filter((w) => (w.draft.raises > 0 || w.draft.isMoreSevere) && rows.get(w.id)?.state !== 'cleared'
     && rows.get(w.id)?.requestId).map((w) => rows.get(w.id)!);
-  if (!candidates.length) return;
-  const rules = await tx.select().from(orderRules).where(eq(orderRules.isActive, true));
-  if (!rules.length) return;
+  if (!candidates.length || !rules.length) return;
   const ids = candidates.map((a) => a.id);
   const hasOrder = await tx.select({ alarmId: serviceOrders.alarmId }).from(serviceOrders).where(anyOf(serviceOrders.alarmId, ids, 'uuid'));
   const done = new Set(hasOrder.map((o) => o.alarmId));

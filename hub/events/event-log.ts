@@ -12,28 +12,24 @@ import { DomainEvent, roomsFor, type LoggedEvent } from '../contracts/domain-eve
 export async function appendEvents(tx: Tx, events: DomainEvent[]): Promise<LoggedEvent[]> {
   if (events.length === 0) return [];
   for (const e of events) DomainEvent.parse(e);
-  const [counter] = await tx.update(eventCounter)
-    .set({ lastSeq: sql`${eventCounter.lastSeq} + ${events.length}` })
-    .where(eq(eventCounter.id, 1))
-    .returning({ lastSeq: eventCounter.lastSeq });
-  if (!counter) throw new Error('event_counter row missing: migrations not applied');
-  const first = counter.lastSeq - events.length + 1;
-  const rows = events.map((e, i) => ({
-    seq: first + i,
-    type: e.type,
-    payload: e.data as Record<string, unknown>,
-    rooms: roomsFor(e),
-  }));
-  // One JSON parameter for the batch (an alarm storm logs hundreds of events per commit); all
-  // of the table's columns in its order, as insert … select names them all.
-  const inserted = await tx.insert(domainEvents).select(sql`select "seq", gen_random_uuid(), "type", "payload", "rooms", now()
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x("seq" bigint, "type" text, "payload" jsonb, "rooms" text[])`)
-    .returning({ committedAt: domainEvents.committedAt });
+  const rows = events.map((e, i) => ({ i, type: e.type, payload: e.data as Record<string, unknown>, rooms: roomsFor(e) }));
+  // One statement: the counter moves by the batch's size and the rows take the numbers below
+  // it, with one JSON parameter for the batch (an alarm storm logs hundreds of events per commit).
+  const inserted = await tx.execute(sql`with c as (
+      update ${eventCounter} set last_seq = last_seq + ${events.length}::int where id = 1 returning last_seq
+    )
+    insert into ${domainEvents} (seq, id, type, payload, rooms, committed_at)
+    select c.last_seq - ${events.length}::int + 1 + x.i, gen_random_uuid(), x.type, x.payload, x.rooms, now()
+    from c, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(i int, type text, payload jsonb, rooms text[])
+    returning seq::float8 as seq, committed_at`);
+  const out = (Array.isArray(inserted) ? inserted : (inserted as { rows?: unknown[] }).rows ?? []) as Array<{ seq: number; committed_at: Date | string }>;
+  if (out.length !== events.length) throw new Error('event_counter row missing: migrations not applied');
+  const first = out.reduce((m, r) => Math.min(m, Number(r.seq)), Infinity);
   // now() is the transaction's start: one commit time for every row
-  const committedAt = (inserted[0]?.committedAt ?? new Date()).toISOString();
+  const committedAt = new Date(out[0]!.committed_at).toISOString();
   return events.map((e, i) => ({
     ...e,
-    seq: rows[i]!.seq,
+    seq: first + i,
     rooms: rows[i]!.rooms,
     committedAt,
   }));

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { anyOf } from '../../db/any.js';
 import { insertRows } from '../../db/insert-rows.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
@@ -34,7 +34,7 @@ async function requestDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
   const rows = await db.select().from(serviceRequests).where(anyOf(serviceRequests.id, ids, 'uuid'));
   if (!rows.length) return [];
   const entries = await db.select({ requestId: timelineEntries.requestId, body: timelineEntries.body }).from(timelineEntries)
-    .where(anyOf(timelineEntries.requestId, rows.map((r) => r.id), 'uuid'))
+    .where(and(anyOf(timelineEntries.requestId, rows.map((r) => r.id), 'uuid'), ne(timelineEntries.kind, 'alarm')))
     .orderBy(asc(timelineEntries.requestId), asc(timelineEntries.createdAt), asc(timelineEntries.seq));
   const bodies = new Map<string, string[]>();
   const descriptions = new Map(rows.map((r) => [r.id, r.description.trim()]));
@@ -188,7 +188,10 @@ export async function indexFromEvents(tx: Tx, events: LoggedEvent[]): Promise<vo
         if (e.data.changed.every((c) => FILTER_ONLY.has(c))) filterOnly.set(e.data.request.id, e.data.request);
         else requests.add(e.data.request.id);
         break;
-      case 'request.timeline_added': requests.add(e.data.requestId); break;
+      // An alarm's note says its fault code and description, which the request's subject holds,
+      // and "raised" or "cleared": re-reading and rewriting the request's document for it on
+      // every raise and clear of a storm would buy no word a search could use.
+      case 'request.timeline_added': if (e.data.kind !== 'alarm') requests.add(e.data.requestId); break;
       case 'request.duplicate_attached': requests.add(e.data.request.id); break;
       case 'request.merged': requests.add(e.data.request.id).add(e.data.into.id); break;
       case 'request.split': requests.add(e.data.request.id).add(e.data.created.id); break;

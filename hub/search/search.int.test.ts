@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { searchDocuments, searchTerms, serviceRequests } from '../../db/schema/index.js';
+import { searchDocuments, searchTerms, serviceRequests, timelineEntries } from '../../db/schema/index.js';
+import { toTimelineView } from '../requests/summary.js';
+import { indexFromEvents } from './indexer.js';
 import { DRIVERS, startTestHub, type TestHub } from '../../test/support/test-hub.js';
 import { backfillSearch } from './backfill.js';
 
@@ -79,6 +81,26 @@ describe.each(DRIVERS)('search on %s', (driver) => {
     expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
     expect((await search({ q: `nowak ${k4}` })).items.map((i) => [i.kind, i.id])).toContainEqual(['customer', customer.id]);
     expect((await search({ q: `Müller ${k}`, kind: 'customer' })).items).toEqual([]);
+  });
+
+  it('neither rewrites nor indexes a request for its alarm notes (their words are in its subject)', async () => {
+    const k = tag();
+    const r = await post('/api/requests', { subject: `Verdichter Überstrom ${k}`, priority: 'normal' });
+    const id = r.request.id as string;
+    const docOf = async () => (await t.hub.db.select({ updatedAt: searchDocuments.updatedAt }).from(searchDocuments)
+      .where(and(eq(searchDocuments.kind, 'request'), eq(searchDocuments.entityId, id))))[0]?.updatedAt;
+    const before = await docOf();
+    const k2 = tag();
+    const [note] = await t.hub.db.insert(timelineEntries).values({ requestId: id, kind: 'alarm', actorType: 'device', body: `E101 ${k2} raised (major)` }).returning();
+    await t.hub.db.transaction((tx) => indexFromEvents(tx, [{
+      type: 'request.timeline_added', data: toTimelineView(note!), seq: 0, rooms: [], committedAt: new Date().toISOString(),
+    }]));
+    expect(await docOf()).toEqual(before);
+    // a note an agent writes rewrites the document, still without the alarm's words
+    const k3 = tag();
+    await post(`/api/requests/${id}/notes`, { body: `Techniker bestellt ${k3}` });
+    expect(ids(await search({ q: k3 }))).toEqual([id]);
+    expect(ids(await search({ q: k2 }))).toEqual([]);
   });
 
   it('jumps to an exact request number, serial or phone number, and finds serials and phones by prefix', async () => {

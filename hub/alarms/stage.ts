@@ -65,8 +65,7 @@ export class AlarmStage {
 
   #pump(): void {
     const max = this.opts.maxInFlight ?? 1;
-    const busy = Number(process.env.ALARM_BUSY ?? 1);
-    while (this.#queue.length > 0 && this.#inFlight < max && (this.#inFlight === 0 || this.#queue.length >= busy)) {
+    while (this.#queue.length > 0 && this.#inFlight < max) {
       const batch = this.#queue.splice(0, this.opts.maxBatch ?? 1000);
       this.#inFlight++;
       void this.#run(batch).finally(() => {

@@ -58,15 +58,11 @@ export async function queueMail(tx: Tx, id: MailIdentity, m: QueueMailInput): Pr
  * insert, whatever the count (a batch of new requests queues an acknowledgement each). Answers
  * each mail's outbox id, or null where its dedup key was already taken.
  */
-export async function queueMails(tx: Tx, id: MailIdentity, ms: readonly QueueMailInput[]): Promise<Array<string | null>> {
+export async function queueMails(
+  tx: Tx, id: MailIdentity, ms: readonly QueueMailInput[], inbound?: Promise<LastInbound>,
+): Promise<Array<string | null>> {
   if (!ms.length) return [];
-  const requestIds = [...new Set(ms.map((m) => m.request.id))];
-  const lasts = await tx.selectDistinctOn([emailMessages.requestId], {
-    requestId: emailMessages.requestId, messageId: emailMessages.messageId, references: emailMessages.references,
-  }).from(emailMessages)
-    .where(and(anyOf(emailMessages.requestId, requestIds, 'uuid'), eq(emailMessages.direction, 'in')))
-    .orderBy(emailMessages.requestId, desc(emailMessages.createdAt));
-  const lastOf = new Map(lasts.map((l) => [l.requestId, l]));
+  const lastOf = await (inbound ?? lastInbound(tx, ms.map((m) => m.request.id)));
   // a key twice in one call: the first mail counts, as it would have in two calls
   const firstWithKey = new Map<string, number>();
   ms.forEach((m, i) => { if (!firstWithKey.has(m.dedupKey)) firstWithKey.set(m.dedupKey, i); });
@@ -87,6 +83,18 @@ export async function queueMails(tx: Tx, id: MailIdentity, ms: readonly QueueMai
   const rows = await insertRows(tx, outbox, values, 'on conflict (dedup_key) do nothing');
   const idOf = new Map(rows.map((r) => [r.dedupKey, r.id]));
   return ms.map((m, i) => (firstWithKey.get(m.dedupKey) === i ? idOf.get(m.dedupKey) ?? null : null));
+}
+
+type LastInbound = Map<string, { messageId: string; references: string[] }>;
+
+/** The last message each of these requests received, which a mail to it answers (one query). */
+function lastInbound(tx: Tx, requestIds: readonly string[]): Promise<LastInbound> {
+  return tx.selectDistinctOn([emailMessages.requestId], {
+    requestId: emailMessages.requestId, messageId: emailMessages.messageId, references: emailMessages.references,
+  }).from(emailMessages)
+    .where(and(anyOf(emailMessages.requestId, [...new Set(requestIds)], 'uuid'), eq(emailMessages.direction, 'in')))
+    .orderBy(emailMessages.requestId, desc(emailMessages.createdAt))
+    .then((rows) => new Map(rows.flatMap((l) => (l.requestId ? [[l.requestId, l] as const] : []))));
 }
 
 interface Address { email: string; language: string | null; isCustomer?: boolean }
@@ -129,7 +137,11 @@ export function outboxReactor(id: MailIdentity, onQueued: (seqs: number[]) => vo
   return async (tx: Tx, events: LoggedEvent[]) => {
     const planned = events.flatMap((e) => rulesFor(e, rules).map((x) => ({ seq: e.seq, ...x })));
     if (!planned.length) return;
-    const reporters = await loadReporters(tx, planned.filter((p) => p.rule.recipients.includes('reporter')).map((p) => p.request.id));
+    // both reads at once: postgres.js pipelines them (one round trip)
+    const inbound = lastInbound(tx, planned.map((p) => p.request.id));
+    const [reporters] = await Promise.all([
+      loadReporters(tx, planned.filter((p) => p.rule.recipients.includes('reporter')).map((p) => p.request.id)), inbound,
+    ]);
     const mails: Array<{ seq: number; mail: QueueMailInput }> = [];
     for (const { seq, rule, request, params } of planned) {
       for (const to of await resolveRecipients(tx, request, rule.recipients, reporters)) {
@@ -142,7 +154,7 @@ export function outboxReactor(id: MailIdentity, onQueued: (seqs: number[]) => vo
         });
       }
     }
-    const queued = await queueMails(tx, id, mails.map((m) => m.mail));
+    const queued = await queueMails(tx, id, mails.map((m) => m.mail), inbound);
     const seqs = mails.filter((_, i) => queued[i]).map((m) => m.seq);
     if (seqs.length) onQueued(seqs);
   };

@@ -31,11 +31,14 @@ interface Doc {
 const joinText = (parts: Array<string | null | undefined>) => parts.filter((p) => p && p.trim()).join('\n');
 
 async function requestDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
-  const rows = await db.select().from(serviceRequests).where(anyOf(serviceRequests.id, ids, 'uuid'));
+  // both at once: postgres.js pipelines them (one round trip)
+  const [rows, entries] = await Promise.all([
+    db.select().from(serviceRequests).where(anyOf(serviceRequests.id, ids, 'uuid')),
+    db.select({ requestId: timelineEntries.requestId, body: timelineEntries.body }).from(timelineEntries)
+      .where(and(anyOf(timelineEntries.requestId, ids, 'uuid'), ne(timelineEntries.kind, 'alarm')))
+      .orderBy(asc(timelineEntries.requestId), asc(timelineEntries.createdAt), asc(timelineEntries.seq)),
+  ]);
   if (!rows.length) return [];
-  const entries = await db.select({ requestId: timelineEntries.requestId, body: timelineEntries.body }).from(timelineEntries)
-    .where(and(anyOf(timelineEntries.requestId, rows.map((r) => r.id), 'uuid'), ne(timelineEntries.kind, 'alarm')))
-    .orderBy(asc(timelineEntries.requestId), asc(timelineEntries.createdAt), asc(timelineEntries.seq));
   const bodies = new Map<string, string[]>();
   const descriptions = new Map(rows.map((r) => [r.id, r.description.trim()]));
   // the "created" entry often repeats the description: index (and show) it once

@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
@@ -9,29 +9,39 @@ import type { BenchResult } from './lib.js';
  * The public web form over HTTP: autocannon against POST /api/public/requests on a hub with
  * PostgreSQL, each submission from its own sender (a new contact and request each), then the
  * same hub's /healthz as the ceiling of the HTTP stack. The hub runs in its own process
- * (bench/webform-hub.ts); the rate limits are raised for the run.
- * Args: --seconds S (default 10) --connections C (default 50) --pg URL --profile (writes a CPU profile of the hub to .tmp/).
+ * (bench/webform-hub.ts); the rate limits are raised for the run. With --hubs N, N hub
+ * processes share the database (scale-out, as behind a load balancer): the connections are
+ * split evenly between them and the rows add them up.
+ * Args: --seconds S (default 10) --connections C (default 50) --hubs N (default 1) --pg URL
+ * --profile (writes a CPU profile of each hub to .tmp/profiles/).
  */
 export async function run(args: string[]): Promise<BenchResult> {
   const opt = (name: string, def: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] ?? def : def; };
   const seconds = Number(opt('seconds', '10'));
   const connections = Number(opt('connections', '50'));
+  const hubs = Math.max(1, Number(opt('hubs', '1')));
   const pgUrl = opt('pg', process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
   const db = await freshPostgres(pgUrl);
   await db.handle.close();
-  const child = fork(fileURLToPath(new URL('./webform-hub.ts', import.meta.url)), [], {
-    env: { ...process.env, BENCH_HUB_DATABASE_URL: db.url },
-    execArgv: ['--import', 'tsx', ...(args.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [])],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { port: number }).port));
-    child.once('exit', (code) => reject(new Error(`the hub exited with ${code}`)));
-  });
-  const base = `http://127.0.0.1:${port}`;
+  const children: ChildProcess[] = [];
   try {
+    // one after another: the first migrates the fresh database
+    const bases: string[] = [];
+    for (let h = 0; h < hubs; h++) {
+      const child = fork(fileURLToPath(new URL('./webform-hub.ts', import.meta.url)), [], {
+        env: { ...process.env, BENCH_HUB_DATABASE_URL: db.url },
+        execArgv: ['--import', 'tsx', ...(args.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=.tmp/profiles'] : [])],
+      });
+      children.push(child);
+      const port = await new Promise<number>((resolve, reject) => {
+        child.once('message', (m) => resolve((m as { port: number }).port));
+        child.once('exit', (code) => reject(new Error(`hub ${h + 1} exited with ${code}`)));
+      });
+      bases.push(`http://127.0.0.1:${port}`);
+    }
     let n = 0;
-    const form = await cannon({
-      url: `${base}/api/public/requests`, method: 'POST', connections, duration: seconds,
+    const forms = await Promise.all(bases.map((base) => cannon({
+      url: `${base}/api/public/requests`, method: 'POST', connections: Math.max(1, Math.round(connections / hubs)), duration: seconds,
       headers: { 'content-type': 'application/json' },
       requests: [{
         setupRequest: (req) => {
@@ -39,26 +49,42 @@ export async function run(args: string[]): Promise<BenchResult> {
           return { ...req, body: JSON.stringify({ subject: `Störung ${i}`, description: 'Gerät zeigt E101', name: `Kunde ${i}`, email: `bench${i}@example.com` }) };
         },
       }],
-    });
+    })));
     const sql = postgres(db.url, { max: 1 });
     const [created] = await sql<{ n: number }[]>`select count(*)::int as n from service_requests where channel = 'web'`;
     await sql.end();
-    const health = await cannon({ url: `${base}/healthz`, connections, duration: seconds });
+    const health = await cannon({ url: `${bases[0]}/healthz`, connections, duration: seconds });
     const row = (name: string, r: autocannon.Result) => ({
       route: name, 'req/s (median)': r.requests.p50, 'req/s (mean)': Math.round(r.requests.average), '2xx': r['2xx'], non2xx: r.non2xx,
       'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99,
     });
+    const rows = hubs === 1
+      ? [row('POST /api/public/requests', forms[0]!)]
+      : [
+        ...forms.map((f, h) => row(`POST /api/public/requests (hub ${h + 1})`, f)),
+        {
+          route: `POST /api/public/requests (${hubs} hubs)`,
+          'req/s (median)': forms.reduce((a, f) => a + f.requests.p50, 0),
+          'req/s (mean)': Math.round(forms.reduce((a, f) => a + f.requests.average, 0)),
+          '2xx': forms.reduce((a, f) => a + f['2xx'], 0), non2xx: forms.reduce((a, f) => a + f.non2xx, 0),
+          'p50 ms': Math.max(...forms.map((f) => f.latency.p50)), 'p99 ms': Math.max(...forms.map((f) => f.latency.p99)),
+        },
+      ];
     return {
       name: 'webform',
-      rows: [row('POST /api/public/requests', form), row('GET /healthz', health)],
+      rows: [...rows, row('GET /healthz', health)],
       notes: [
-        `PostgreSQL, ${connections} connections, ${seconds} s each; rate limits raised for the run (PUBLIC_RATE_IP_PER_MINUTE and PUBLIC_RATE_EMAIL_PER_HOUR = 100,000,000), memory counters (no REDIS_URL).`,
+        `PostgreSQL, ${connections} connections${hubs > 1 ? ` split over ${hubs} hub processes on one database (the ${hubs}-hub row: sums of the rates, the highest p50 and p99)` : ''}, ${seconds} s each; rate limits raised for the run (PUBLIC_RATE_IP_PER_MINUTE and PUBLIC_RATE_EMAIL_PER_HOUR = 100,000,000), memory counters (no REDIS_URL).`,
         `${created?.n ?? 0} web requests in the database after the run (each submission a new sender, contact and request, with its acknowledgement in the outbox).`,
         'target: >= 1,000 submissions/s with p99 <= 50 ms',
       ],
     };
   } finally {
-    await new Promise((resolve) => { child.once('exit', resolve); child.send('stop'); });
+    await Promise.all(children.map((child) => new Promise((resolve) => {
+      if (child.exitCode !== null) { resolve(null); return; }
+      child.once('exit', resolve);
+      child.send('stop');
+    })));
     await db.drop();
   }
 }

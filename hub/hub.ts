@@ -36,7 +36,7 @@ import { createMailModule, type MailModule } from './mail/module.js';
 import { createPortalModule, type PortalModule } from './portal/module.js';
 import { verifyTrackingToken } from './portal/tracking.js';
 import { startRealtime, type Realtime } from './realtime/server.js';
-import { TIMER_HORIZON_MS, TimerService } from './timers/timers.js';
+import { TIMER_HORIZON_MS, TimerService, type TimerRef } from './timers/timers.js';
 
 export interface HubOptions {
   log: Logger;
@@ -89,20 +89,20 @@ export async function startHub(config: Config, opts: HubOptions): Promise<Hub> {
     ? createBullmqJobRunner({ registry: jobRegistry, logger: log, redisUrl: config.redisUrl, prefix: config.queuePrefix })
     : createInProcessJobRunner({ registry: jobRegistry, logger: log });
   const timers = new TimerService(db, jobs, log);
+  // After a batch commits: far deadlines stay in the database until the sweep brings them within
+  // the horizon; the near ones go on the queue together (ioredis pipelines the adds), so the
+  // batch's slot is not held for a round trip per timer.
+  const armSoon = async (ts: TimerRef[]) => {
+    const horizon = Date.now() + TIMER_HORIZON_MS;
+    await Promise.all(ts.filter((t) => t.runAt.getTime() <= horizon).map((t) => timers.arm(t)));
+  };
   const pipeline = new IntakePipeline({
-    db, bus, log, metrics, maxInFlight: dbHandle.driver === 'postgres' ? 2 : 1,
-    // Far deadlines stay in the database until the sweep brings them within the horizon.
-    armTimers: async (ts) => {
-      for (const t of ts) if (t.runAt.getTime() <= Date.now() + TIMER_HORIZON_MS) await timers.arm(t);
-    },
+    db, bus, log, metrics, maxInFlight: dbHandle.driver === 'postgres' ? 2 : 1, armTimers: armSoon,
   });
   const auth = new AuthService(db, { sessionHours: config.sessionHours });
   const alarms = new AlarmStage({
     db, bus, log, metrics, flapWindowMs: config.alarms.flapWindowSeconds * 1000,
-    maxInFlight: dbHandle.driver === 'postgres' ? 2 : 1,
-    armTimers: async (ts) => {
-      for (const t of ts) if (t.runAt.getTime() <= Date.now() + TIMER_HORIZON_MS) await timers.arm(t);
-    },
+    maxInFlight: dbHandle.driver === 'postgres' ? 2 : 1, armTimers: armSoon,
   });
   const devices = new DeviceService(db, bus);
   const mqttServices: MqttHubServices = {

@@ -59,7 +59,7 @@ describe.each(['pglite', 'postgres'] as const)('insertRows on %s', (driver) => {
     const [existing] = await insertRows(h.db, contacts, [{ name: 'C', email: 'c@insert-rows.test' }]);
     const again = await insertRows(h.db, contacts, [
       { name: 'C twice', email: 'C@Insert-Rows.test' }, { name: 'D', email: 'd@insert-rows.test' },
-    ], 'on conflict do nothing');
+    ], { onConflict: 'on conflict do nothing' });
     expect(again.map((r) => r.name)).toEqual(['D']);
     const [c] = await h.db.select().from(contacts).where(eq(contacts.id, existing!.id));
     expect(c!.name).toBe('C');
@@ -67,9 +67,9 @@ describe.each(['pglite', 'postgres'] as const)('insertRows on %s', (driver) => {
     const key = `test:insert-rows:${driver}`;
     const action = { kind: 'sla.response' as const, requestId: existing!.id, phase: 'warn' as const };
     const upsert = 'on conflict (key) do update set payload = excluded.payload, run_at = excluded.run_at, fired_at = null';
-    const [t1] = await insertRows(h.db, timers, [{ key, job: action.kind, payload: action, runAt: new Date('2027-01-01T00:00:00Z') }], upsert);
+    const [t1] = await insertRows(h.db, timers, [{ key, job: action.kind, payload: action, runAt: new Date('2027-01-01T00:00:00Z') }], { onConflict: upsert });
     await h.db.update(timers).set({ firedAt: new Date() }).where(eq(timers.key, key));
-    const [t2] = await insertRows(h.db, timers, [{ key, job: action.kind, payload: { ...action, phase: 'breach' }, runAt: new Date('2027-02-01T00:00:00Z') }], upsert);
+    const [t2] = await insertRows(h.db, timers, [{ key, job: action.kind, payload: { ...action, phase: 'breach' }, runAt: new Date('2027-02-01T00:00:00Z') }], { onConflict: upsert });
     expect(t2!.id).toBe(t1!.id);
     expect(t2).toMatchObject({ runAt: new Date('2027-02-01T00:00:00Z'), firedAt: null, payload: { phase: 'breach' } });
   });
@@ -85,6 +85,14 @@ describe.each(['pglite', 'postgres'] as const)('insertRows on %s', (driver) => {
     const [row] = await h.db.select({ same: sql<boolean>`${searchDocuments.tsv} = ${"'ada' 'o''brien'"}::tsvector`, length: sql<number>`length(${searchDocuments.tsv})::int` })
       .from(searchDocuments).where(eq(searchDocuments.entityId, entityId));
     expect(row).toEqual({ same: true, length: 2 });
+  });
+
+  it('returns only the columns asked for, or none', async () => {
+    const some = await insertRows(h.db, contacts, [{ name: 'E', email: 'e@insert-rows.test' }], { returning: ['id', 'email'] });
+    expect(some).toEqual([{ id: expect.stringMatching(/^[0-9a-f-]{36}$/), email: 'e@insert-rows.test' }]);
+    expect(await insertRows(h.db, contacts, [{ name: 'F', email: 'f@insert-rows.test' }], { returning: [] })).toEqual([]);
+    const [f] = await h.db.select().from(contacts).where(eq(contacts.email, 'f@insert-rows.test'));
+    expect(f?.name).toBe('F');
   });
 
   it('does nothing for no rows', async () => {

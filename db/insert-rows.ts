@@ -4,6 +4,7 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from './client.js';
 
 const casing = new CasingCache('snake_case');
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 interface Shape {
   /** the statement, the same text for any number of rows, around its one parameter */
@@ -11,53 +12,62 @@ interface Shape {
   tail: string;
   /** [TS key, column name] of the columns the rows give, in the statement's order */
   given: Array<[string, string]>;
-  /** [TS key, column name, column] of every column, to read the returned rows */
-  all: Array<[string, string, PgColumn]>;
+  /** [TS key, column name, column] of the returned columns, to read the returned rows */
+  returned: Array<[string, string, PgColumn]>;
 }
 const shapes = new Map<string, Shape>();
 
-function shapeOf(table: PgTable, keys: string[], onConflict: string): Shape {
-  const cacheKey = `${getTableName(table)}\u0000${keys.join(',')}\u0000${onConflict}`;
+function shapeOf(table: PgTable, keys: string[], onConflict: string, returning: readonly string[] | undefined): Shape {
+  const cacheKey = `${getTableName(table)}\u0000${keys.join(',')}\u0000${onConflict}\u0000${returning?.join(',') ?? '*'}`;
   let shape = shapes.get(cacheKey);
   if (shape) return shape;
   const columns = getTableColumns(table) as Record<string, PgColumn>;
-  const given = keys.map((k): [string, string] => {
+  const column = (k: string) => {
     const col = columns[k];
     if (!col) throw new Error(`insertRows: ${getTableName(table)} has no column ${k}`);
-    return [k, casing.getColumnCasing(col)];
-  });
-  const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+    return col;
+  };
+  const given = keys.map((k): [string, string] => [k, casing.getColumnCasing(column(k))]);
+  const returned = (returning ?? Object.keys(columns)).map((k): [string, string, PgColumn] => [k, casing.getColumnCasing(column(k)), column(k)]);
   const list = given.map(([, name]) => ident(name)).join(', ');
   const types = given.map(([k, name]) => `${ident(name)} ${columns[k]!.getSQLType()}`).join(', ');
   shape = {
     head: `insert into ${ident(getTableName(table))} (${list}) select ${list} from jsonb_to_recordset(`,
-    tail: `::jsonb) as x(${types})${onConflict ? ` ${onConflict}` : ''} returning *`,
+    tail: `::jsonb) as x(${types})${onConflict ? ` ${onConflict}` : ''}` +
+      `${returned.length ? ` returning ${returned.map(([, name]) => ident(name)).join(', ')}` : ''}`,
     given,
-    all: Object.entries(columns).map(([k, col]) => [k, casing.getColumnCasing(col), col]),
+    returned,
   };
   shapes.set(cacheKey, shape);
   return shape;
 }
 
+export interface InsertRowsOptions<K> {
+  /** an `on conflict …` clause, as SQL text (rows it skips are not returned) */
+  onConflict?: string;
+  /** the columns to return (default: all of them; none: `[]`, for rows nobody reads back) */
+  returning?: readonly K[];
+}
+
 /**
  * Inserts many rows with one statement whose text does not depend on how many there are: the
  * rows go as one JSON parameter, unpacked by `jsonb_to_recordset`. drizzle's multi-row
- * `values()` writes one placeholder per value (a new statement text, so an extra round trip to
- * prepare it, for every new row count) and builds a query object per value, which is most of the
+ * `values()` writes one placeholder per value (a new statement text, so a new prepared
+ * statement, for every new row count) and builds a query object per value, which is most of the
  * hub's CPU on the intake hot path. A column no row gives (`undefined` counts as not given)
  * takes its default; one that some rows give is null in the others.
  * Values go as JSON (a Date as its ISO text, a jsonb value as it is): not for a column whose
  * type maps values on their way to the driver (a bigint-mode integer, a custom type with toDriver).
- * `onConflict`: an `on conflict …` clause, as SQL text (rows it skips are not returned).
- * Returns the inserted rows as drizzle would (column keys, Dates, parsed JSON), in no set order.
+ * Returns the inserted rows' `returning` columns as drizzle would (column keys, Dates, parsed
+ * JSON), in no set order.
  */
-export async function insertRows<T extends PgTable>(
-  db: DbOrTx, table: T, rows: ReadonlyArray<InferInsertModel<T>>, onConflict = '',
-): Promise<Array<InferSelectModel<T>>> {
+export async function insertRows<T extends PgTable, K extends keyof InferSelectModel<T> & string = keyof InferSelectModel<T> & string>(
+  db: DbOrTx, table: T, rows: ReadonlyArray<InferInsertModel<T>>, opts: InsertRowsOptions<K> = {},
+): Promise<Array<Pick<InferSelectModel<T>, K>>> {
   if (!rows.length) return [];
   const keys = new Set<string>();
   for (const row of rows) for (const [k, v] of Object.entries(row)) if (v !== undefined) keys.add(k);
-  const shape = shapeOf(table, [...keys].sort(), onConflict);
+  const shape = shapeOf(table, [...keys].sort(), opts.onConflict ?? '', opts.returning);
   const json = rows.map((row) => {
     const r = row as Record<string, unknown>;
     const out: Record<string, unknown> = {};
@@ -68,10 +78,10 @@ export async function insertRows<T extends PgTable>(
   const raw = (Array.isArray(result) ? result : (result as { rows?: unknown[] }).rows ?? []) as Array<Record<string, unknown>>;
   return raw.map((r) => {
     const out: Record<string, unknown> = {};
-    for (const [k, name, col] of shape.all) {
+    for (const [k, name, col] of shape.returned) {
       const v = r[name];
       out[k] = v === null || v === undefined ? null : col.mapFromDriverValue(v);
     }
-    return out as InferSelectModel<T>;
+    return out as Pick<InferSelectModel<T>, K>;
   });
 }

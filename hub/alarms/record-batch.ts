@@ -119,9 +119,9 @@ async function takeReceipts(tx: Tx, live: Array<{ item: AlarmItem; index: number
   const keys = keyed.flatMap((k) => (k.key ? [{ key: k.key, at: k.item.ev.receivedAt }] : []));
   const taken = new Set<string>();
   if (keys.length) {
-    const rows = await tx.insert(intakeReceipts).select(sql`select gen_random_uuid(), 'mqtt'::channel, "key", null::uuid, 'alarm', "at"
-      from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as x("key" text, "at" timestamptz)`)
-      .onConflictDoNothing().returning({ sourceKey: intakeReceipts.sourceKey });
+    const rows = await insertRows(tx, intakeReceipts,
+      keys.map((k) => ({ channel: 'mqtt' as const, sourceKey: k.key, outcome: 'alarm', receivedAt: k.at })),
+      { onConflict: 'on conflict do nothing', returning: ['sourceKey'] });
     for (const r of rows) taken.add(r.sourceKey);
   }
   return keyed.filter((k) => {
@@ -261,18 +261,13 @@ async function writeAlarms(
 async function writeOccurrences(tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>) {
   const values = written.flatMap((w) => minuteBuckets(w.draft.recorded).map((b) => ({ alarmId: w.id, ...b })));
   if (!values.length) return;
-  // all of the table's columns, in its order (insert … select names them all); one JSON parameter for the batch
-  await tx.insert(alarmOccurrences).select(sql`select "alarmId", "bucket", "raises", "clears", "maxSeverity"
-    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as x("alarmId" uuid, "bucket" timestamptz, "raises" int, "clears" int, "maxSeverity" severity)`)
-    .onConflictDoUpdate({
-      target: [alarmOccurrences.alarmId, alarmOccurrences.bucket],
-      set: {
-        raises: sql`${alarmOccurrences.raises} + excluded.raises`,
-        clears: sql`${alarmOccurrences.clears} + excluded.clears`,
-        // the enum's order is critical < major < minor < warning: least() is the most severe
-        maxSeverity: sql`coalesce(least(${alarmOccurrences.maxSeverity}, excluded.max_severity), ${alarmOccurrences.maxSeverity}, excluded.max_severity)`,
-      },
-    });
+  // the enum's order is critical < major < minor < warning: least() is the most severe
+  await insertRows(tx, alarmOccurrences, values, {
+    onConflict: `on conflict (alarm_id, bucket) do update set
+      raises = alarm_occurrences.raises + excluded.raises, clears = alarm_occurrences.clears + excluded.clears,
+      max_severity = coalesce(least(alarm_occurrences.max_severity, excluded.max_severity), alarm_occurrences.max_severity, excluded.max_severity)`,
+    returning: [],
+  });
 }
 
 /** One timeline entry per state change (raise, clear, reopen), never per repeat. */

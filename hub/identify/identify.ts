@@ -55,7 +55,7 @@ export class ContactCache extends Map<string, ContactRef | null> {
   async flush(tx: Tx): Promise<void> {
     const rows = this.pending.splice(0);
     if (!rows.length) return;
-    const written = await insertRows(tx, contacts, rows, 'on conflict do nothing');
+    const written = await insertRows(tx, contacts, rows, { onConflict: 'on conflict do nothing', returning: ['id'] });
     if (written.length !== rows.length) throw new Error('a contact of this batch was created meanwhile by another process');
   }
 }

@@ -80,7 +80,7 @@ export async function queueMails(
       isAutomatic: m.isAutomatic, language: rendered.language, dedupKey: m.dedupKey,
     };
   });
-  const rows = await insertRows(tx, outbox, values, 'on conflict (dedup_key) do nothing');
+  const rows = await insertRows(tx, outbox, values, { onConflict: 'on conflict (dedup_key) do nothing', returning: ['id', 'dedupKey'] });
   const idOf = new Map(rows.map((r) => [r.dedupKey, r.id]));
   return ms.map((m, i) => (firstWithKey.get(m.dedupKey) === i ? idOf.get(m.dedupKey) ?? null : null));
 }

@@ -156,7 +156,7 @@ async function indexChunk(db: DbOrTx, kind: SearchKind, ids: string[]) {
     teamId: d.teamId ?? null, customerId: d.customerId ?? null, requestId: d.requestId ?? null, createdAt: d.createdAt,
     updatedAt: new Date(),
   }));
-  await insertRows(db, searchDocuments, rows, UPSERT_DOCUMENT);
+  await insertRows(db, searchDocuments, rows, { onConflict: UPSERT_DOCUMENT, returning: [] });
   await addTerms(db, docs.flatMap((d) => [...d.titleWords, ...d.bodyWords]));
 }
 

@@ -39,9 +39,10 @@ export class TimerService {
    * per request, for a whole batch at once). The keys must differ.
    */
   static async setMany(tx: DbOrTx, items: readonly TimerItem[]): Promise<TimerRef[]> {
-    const rows = await insertRows(tx, timers, items.map((i) => ({ key: i.key, job: i.action.kind, payload: i.action, runAt: i.runAt })),
-      'on conflict (key) do update set payload = excluded.payload, run_at = excluded.run_at, fired_at = null');
-    return rows.map((r) => ({ id: r.id, key: r.key, runAt: r.runAt }));
+    return insertRows(tx, timers, items.map((i) => ({ key: i.key, job: i.action.kind, payload: i.action, runAt: i.runAt })), {
+      onConflict: 'on conflict (key) do update set payload = excluded.payload, run_at = excluded.run_at, fired_at = null',
+      returning: ['id', 'key', 'runAt'],
+    });
   }
 
   static async cancel(tx: DbOrTx, key: string): Promise<void> {

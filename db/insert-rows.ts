@@ -1,7 +1,7 @@
 import { getTableColumns, getTableName, sql, type InferInsertModel, type InferSelectModel } from 'drizzle-orm';
 import { CasingCache } from 'drizzle-orm/casing';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { DbOrTx } from './client.js';
+import { rowsOf, type DbOrTx } from './client.js';
 
 const casing = new CasingCache('snake_case');
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -75,8 +75,7 @@ export async function insertRows<T extends PgTable, K extends keyof InferSelectM
     return out;
   });
   const result: unknown = await db.execute(sql`${sql.raw(shape.head)}${JSON.stringify(json)}${sql.raw(shape.tail)}`);
-  const raw = (Array.isArray(result) ? result : (result as { rows?: unknown[] }).rows ?? []) as Array<Record<string, unknown>>;
-  return raw.map((r) => {
+  return rowsOf(result).map((r) => {
     const out: Record<string, unknown> = {};
     for (const [k, name, col] of shape.returned) {
       const v = r[name];

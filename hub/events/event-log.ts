@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
-import type { DbOrTx, Tx } from '../../db/client.js';
+import { rowsOf, type DbOrTx, type Tx } from '../../db/client.js';
 import { domainEvents, eventCounter } from '../../db/schema/index.js';
 import { DomainEvent, roomsFor, type LoggedEvent } from '../contracts/domain-events.js';
 
@@ -22,7 +22,7 @@ export async function appendEvents(tx: Tx, events: DomainEvent[]): Promise<Logge
     select c.last_seq - ${events.length}::int + 1 + x.i, gen_random_uuid(), x.type, x.payload, x.rooms, now()
     from c, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(i int, type text, payload jsonb, rooms text[])
     returning seq::float8 as seq, committed_at`);
-  const out = (Array.isArray(inserted) ? inserted : (inserted as { rows?: unknown[] }).rows ?? []) as Array<{ seq: number; committed_at: Date | string }>;
+  const out = rowsOf(inserted) as Array<{ seq: number; committed_at: Date | string }>;
   if (out.length !== events.length) throw new Error('event_counter row missing: migrations not applied');
   const first = out.reduce((m, r) => Math.min(m, Number(r.seq)), Infinity);
   // now() is the transaction's start: one commit time for every row

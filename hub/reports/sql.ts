@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { DbOrTx } from '../../db/client.js';
+import { rowsOf, type DbOrTx } from '../../db/client.js';
 import type { Bucket, ChartSpec, GroupBy, ReportColumn, ReportInfo } from '../contracts/api/reports.js';
 
 /** A report's resolved parameters: whole days `from`..`to` (inclusive) in `timeZone`. */
@@ -25,15 +25,14 @@ export interface ReportDefinition extends Omit<ReportInfo, 'name'> {
 }
 
 /**
- * Runs an aggregate query and validates its rows. Raw `execute` results differ between PGlite
- * ({rows}) and postgres.js (an array), and so do int8/numeric types (number vs string): every
+ * Runs an aggregate query and validates its rows. int8/numeric types differ between PGlite and
+ * postgres.js (number vs string): every
  * report casts in SQL (`::int`, `::float8`, `to_char`) and the zod schema checks the outcome,
  * so both drivers answer the same JSON.
  */
 export async function queryRows<T extends z.ZodType>(db: DbOrTx, query: SQL, row: T): Promise<z.infer<T>[]> {
   const result: unknown = await db.execute(query);
-  const rows = Array.isArray(result) ? result : (result as { rows?: unknown[] }).rows ?? [];
-  return rows.map((r) => row.parse(r));
+  return rowsOf(result).map((r) => row.parse(r));
 }
 
 /** the report's time zone as an SQL value */

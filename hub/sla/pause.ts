@@ -49,7 +49,7 @@ export async function slaOnStatusChange(tx: Tx, cur: RequestRow, to: RequestStat
 async function moveTimers(tx: Tx, keys: string[], shift: (d: Date) => Date) {
   if (!keys.length) return;
   const rows = await tx.select().from(timers).where(anyOf(timers.key, keys, 'text'));
-  for (const t of rows) await TimerService.set(tx, t.key, TimerAction.parse(t.payload), shift(t.runAt));
+  await TimerService.setMany(tx, rows.map((t) => ({ key: t.key, action: TimerAction.parse(t.payload), runAt: shift(t.runAt) })));
 }
 
 /**
@@ -65,8 +65,5 @@ export async function slaOnReopen(tx: Tx, cur: Pick<RequestRow, 'id' | 'createdA
   ].filter((c) => c.due && !cur.slaMarks[`${c.mark}.breached`]);
   if (!clocks.length) return;
   const { calendar } = await slaFactsOf(tx, cur.id);
-  for (const c of clocks) {
-    const t = firstTimer(c.key, c.action, cur.createdAt, c.due!, calendar);
-    await TimerService.set(tx, t.key, t.action, t.runAt);
-  }
+  await TimerService.setMany(tx, clocks.map((c) => firstTimer(c.key, c.action, cur.createdAt, c.due!, calendar)));
 }

@@ -28,9 +28,7 @@ export class TimerService {
 
   /** In a transaction: set (or move) the timer; call `arm` with the result after commit. */
   static async set(tx: DbOrTx, key: string, action: TimerAction, runAt: Date): Promise<TimerRef> {
-    const [row] = await tx.insert(timers).values({ key, job: action.kind, payload: action, runAt })
-      .onConflictDoUpdate({ target: timers.key, set: { payload: action, runAt, firedAt: null } })
-      .returning({ id: timers.id, key: timers.key, runAt: timers.runAt });
+    const [row] = await TimerService.setMany(tx, [{ key, action, runAt }]);
     return row!;
   }
 

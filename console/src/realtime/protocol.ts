@@ -12,7 +12,7 @@ export type WatermarkFrame = z.infer<typeof WatermarkSchema>;
  * contract module's zod schemas; `satisfies` makes the compiler hold the two together.
  */
 export const SOCKET = {
-  subscribe: 'subscribe', unsubscribe: 'unsubscribe', events: 'events', watermark: 'watermark', reload: 'reload', presence: 'presence',
+  subscribe: 'subscribe', unsubscribe: 'unsubscribe', events: 'events', changed: 'changed', watermark: 'watermark', reload: 'reload', presence: 'presence',
 } as const satisfies typeof HUB_SOCKET;
 
 /** Where the console stands in the stream: everything ≤ upTo is applied; `seen` holds later seqs already delivered. */

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import mqtt from 'mqtt';
@@ -156,10 +156,12 @@ async function rawMosquittoRate(url: string, total: number): Promise<number> {
 export interface HubProcess { pid: number; metrics(): Promise<string>; peakRssMb(): number; stop(): Promise<void> }
 
 export async function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
-  // BENCH_HUB_NODE_ARGS: extra Node flags for the hub, e.g. "--cpu-prof --cpu-prof-dir=.tmp/prof" to profile it
-  const nodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'hub/main.ts'], {
-    env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: `.tmp/bench-${randomUUID().slice(0, 8)}` },
+  // The hub runs as `npm start` runs it: the built bundle through scripts/hub.sh (heap capped at
+  // HUB_HEAP_MB), not tsx, whose loader thread alone costs some 35 MB. BENCH_HUB_NODE_ARGS: Node
+  // flags for the hub (its NODE_OPTIONS), e.g. "--cpu-prof --cpu-prof-dir=.tmp/prof" to profile it.
+  execFileSync('npm', ['run', 'hub:build', '--silent'], { stdio: 'inherit' });
+  const child: ChildProcess = spawn('sh', ['scripts/hub.sh'], {
+    env: { ...process.env, ...env, NODE_OPTIONS: process.env.BENCH_HUB_NODE_ARGS ?? '', PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: `.tmp/bench-${randomUUID().slice(0, 8)}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

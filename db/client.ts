@@ -1,7 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
@@ -35,8 +33,12 @@ export interface OpenDbOptions {
 /**
  * Every PGlite the project opens comes from here: the schema needs pg_trgm (search vocabulary,
  * db/migrations/0010), which PGlite only has when it is loaded at creation. A clone keeps it.
+ * Imported here, on first use: loading PGlite costs a hub on PostgreSQL some 40 MB it never uses.
  */
-export function createPglite(dataDir?: string): Promise<PGlite> {
+export async function createPglite(dataDir?: string): Promise<PGlite> {
+  const [{ PGlite }, { pg_trgm }] = await Promise.all([
+    import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm'),
+  ]);
   return PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
 }
 
@@ -88,6 +90,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
     };
   }
   const client = opts.pglite ?? (await createPglite(opts.dataDir));
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const db = drizzlePglite({ client, schema, casing: 'snake_case' });
   return {
     db,

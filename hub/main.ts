@@ -1,11 +1,12 @@
-import { fileURLToPath } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startHub, type Hub } from './hub.js';
 import { PortInUse } from './platform/listen.js';
 import { createLogger } from './platform/logger.js';
+import { fromRoot } from './platform/root.js';
 import { maskUrl } from '../db/client.js';
 
-const consoleDir = fileURLToPath(new URL('../console/dist', import.meta.url));
+const consoleDir = fromRoot('console', 'dist');
 
 async function main(): Promise<void> {
   let config: Config;
@@ -66,6 +67,7 @@ function startupBanner(config: Config, hub: Hub, isDemo: boolean): string {
     hub.mqtt.kind === 'embedded'
       ? `  mqtt       embedded broker on :${hub.mqtt.port} (devices sign in with their id and token)${hub.mqtt.port !== config.mqtt.port && config.mqtt.port !== 0 ? `; port ${config.mqtt.port} was taken (set MQTT_PORT to choose)` : ''}`
       : `  mqtt       ${hub.mqtt.connections} subscriber connections to ${maskUrl(config.mqtt.url!)} as hub-${config.hubId}-<n> (shared subscription $share/hub/devices/+/alarms)`,
+    memoryLine(),
     `  mail out   ${config.smtpUrl ? `SMTP via ${maskUrl(config.smtpUrl)} (outbox with retries)` : 'kept in the outbox, shown in the console (set SMTP_URL to send)'}; from ${config.mailFrom}`,
     `  mail in    ${hub.mail.intake.mailboxCount ? `IMAP: ${hub.mail.intake.mailboxCount} mailbox(es) polled (IDLE)${config.imapUrl ? `, incl. IMAP_URL ${maskUrl(config.imapUrl)}` : ''}` : 'off (set IMAP_URL, or add mailboxes under /api/mailboxes)'}`,
     isDemo ? '  demo data  loaded: sign in as admin@demo.local, agent.anna@demo.local, … with the password "demo-password"' : null,
@@ -75,6 +77,13 @@ function startupBanner(config: Config, hub: Hub, isDemo: boolean): string {
     '',
   ];
   return lines.filter((l) => l !== null).join('\n') + '\n';
+}
+
+/** The heap limit V8 runs under: scripts/hub.sh (npm start, the image) caps it at HUB_HEAP_MB. */
+function memoryLine(): string {
+  const limitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  const capped = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--max-old-space-size'));
+  return `  memory     V8 heap limit ${limitMb} MB${capped ? '' : ' (not capped: npm start and the image cap it at HUB_HEAP_MB, default 256)'}`;
 }
 
 function fail(message: string): void {

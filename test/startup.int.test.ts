@@ -14,11 +14,11 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** Runs `tsx hub/main.ts` as `npm start` does (without the console build) and collects its output. */
+/** Runs the hub as `npm start` does (scripts/hub.sh; the global setup built the bundle, not the console) and collects its output. */
 function startProcess(env: Record<string, string>) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hub-start-'));
   dirs.push(dataDir);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/main.ts'], {
+  const child = spawn('sh', ['scripts/hub.sh'], {
     cwd: root, env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -44,11 +44,15 @@ async function occupyPort(): Promise<{ server: Server; port: number }> {
 
 describe('npm start on a bare machine', () => {
   it('prints how to sign in; a newcomer signs in, imports assets from CSV and sees them through the API', async () => {
-    const p = startProcess({ PORT: '0' });
+    const p = startProcess({ PORT: '0', HUB_HEAP_MB: '200' });
     const [, url] = await p.waitFor(/console (http:\/\/localhost:\d+)\//);
     const [, email, password] = await p.waitFor(/sign in as (\S+) with password {2}(\S+)/);
     expect(p.output()).toMatch(/database {3}PGlite \(embedded\)/);
     expect(p.output()).toMatch(/jobs {7}in-process runner/);
+    // old space 200 MB plus the young generation; a hub started without the cap would say ~4 GB
+    const heapMb = Number(/memory {5}V8 heap limit (\d+) MB\n/.exec(p.output())?.[1]);
+    expect(heapMb).toBeGreaterThanOrEqual(200);
+    expect(heapMb).toBeLessThan(300);
 
     const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
     expect(login.status).toBe(200);
@@ -73,6 +77,14 @@ describe('npm start on a bare machine', () => {
     expect(await p.exited).toBe(1);
     expect(p.output()).toMatch(/PORT: /);
     expect(p.output()).toMatch(/REDIS_URL: expected a URL with scheme redis or rediss/);
+  });
+
+  it('refuses a heap cap that is not a number of megabytes, or too small to run in', async () => {
+    for (const [value, message] of [['1g', /HUB_HEAP_MB: expected a whole number of megabytes, got '1g'/], ['64', /HUB_HEAP_MB: at least 128/]] as const) {
+      const p = startProcess({ PORT: '0', HUB_HEAP_MB: value });
+      expect(await p.exited).toBe(1);
+      expect(p.output()).toMatch(message);
+    }
   });
 
   it('stops when an explicitly set port is taken, naming PORT', async () => {

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alarmOccurrences, alarms, deadLetters, devices, faultCodes, orderRules, serviceOrders, serviceRequests } from '../../db/schema/index.js';
 import { hashToken } from '../../hub/auth/tokens.js';
 import { makeAsset } from '../../test/support/factories.js';
+import { startHubProcess } from '../../test/support/hub-process.js';
 import { startMosquitto, type PrivateMosquitto } from '../../test/support/mosquitto.js';
 import { startTestHub, type TestHub } from '../../test/support/test-hub.js';
 import { createTestDatabase, uniquePrefix } from '../../test/support/databases.js';
@@ -164,31 +164,4 @@ describe('external broker: a hub that dies before its commit acknowledged nothin
 
 function recordedBy(metrics: string): number {
   return Number(/hub_alarm_messages_total\{outcome="recorded"\} (\d+)/.exec(metrics)?.[1] ?? 0);
-}
-
-/** A second hub as its own process (npm start's entry point without the console build). */
-async function startHubProcess(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void>; kill(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'hub/main.ts'], {
-    env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: `.tmp/${uniquePrefix('data')}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub process did not start:\n${out}`)), 60_000);
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = /console (http:\/\/localhost:\d+)\//.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]!); }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (b: Buffer) => { out += b.toString(); });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`hub process exited ${code}:\n${out}`)); });
-  });
-  const signal = async (sig: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(sig);
-    await exited;
-  };
-  return { url, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
 }

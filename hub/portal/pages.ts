@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import type { HubEnv } from '../http/context.js';
+import { fromRoot } from '../platform/root.js';
 
-const dir = fileURLToPath(new URL('./pages/', import.meta.url));
+const dir = fromRoot('hub', 'portal', 'pages');
 const TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', html: 'text/html; charset=utf-8' };
 const STATIC = ['portal.css', 'form.js', 'portal.js'];
 
@@ -22,7 +22,7 @@ function socketClientSource(): string {
  * (accepting work must not be clickjacked).
  */
 export function portalPages(opts: { embedOrigins: string[] }) {
-  const read = (f: string) => readFileSync(`${dir}${f}`, 'utf8');
+  const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
   const files = new Map(STATIC.map((f) => [f, read(f)]));
   files.set('socket.io.min.js', socketClientSource());
   const newPage = read('new.html');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import postgres from 'postgres';
 import { migratePostgresUrl } from '../../db/migrate.js';
 import { TEMPLATE_DB, TEST_PG_URL, databaseUrl } from './env.js';
@@ -12,6 +13,8 @@ const DAY_MS = 86_400_000;
  * checkout (a branch with other migrations) may be copying it right now.
  */
 export default async function setup(): Promise<void> {
+  // The tests that start hub processes run them as `npm start` does: the bundle, through scripts/hub.sh.
+  execFileSync('npm', ['run', 'hub:build', '--silent'], { stdio: 'inherit' });
   const admin = postgres(TEST_PG_URL, { max: 1, onnotice: () => {} });
   try {
     await admin`select pg_advisory_lock(4242)`;

@@ -14,9 +14,12 @@ export interface HubProcess {
   kill(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** `hub/main.ts` as its own OS process (tsx), on a free HTTP port; resolves once it printed its banner. */
+/**
+ * The hub as its own OS process, started as `npm start` starts it (scripts/hub.sh, the bundle the
+ * global setup built), on a free HTTP port; resolves once it printed its banner.
+ */
 export async function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'hub/main.ts'], {
+  const child: ChildProcess = spawn('sh', ['scripts/hub.sh'], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: `.tmp/${uniquePrefix('data')}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

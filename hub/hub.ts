@@ -106,7 +106,7 @@ export async function startHub(config: Config, opts: HubOptions): Promise<Hub> {
   });
   const devices = new DeviceService(db, bus);
   const mqttServices: MqttHubServices = {
-    submitAlarm: (ev, raw) => alarms.submit(ev, raw),
+    submitAlarm: (ev, raw) => alarms.submitParsed(ev, raw),
     deadLetter: (d) => recordDeadLetters(db, metrics, [d]),
     verifyDevice: (id, token) => devices.verify(id, token),
     setDeviceOnline: (id, isOnline, at) => devices.setOnline(id, isOnline, at),

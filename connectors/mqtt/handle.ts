@@ -1,12 +1,12 @@
 import type { AlarmOutcome } from '../../hub/alarms/record-batch.js';
 import type { DeadLetterInput } from '../../hub/alarms/dead-letters.js';
-import type { IntakeEventInput } from '../../hub/contracts/intake-event.js';
+import type { IntakeEvent } from '../../hub/contracts/intake-event.js';
 import { parseDeviceMessage } from './parse.js';
 
 /** What the MQTT connector asks of the hub: it never touches the database itself. */
 export interface MqttHubServices {
-  /** resolves after the transaction that records the alarm committed */
-  submitAlarm(ev: IntakeEventInput, raw: { bytes: Buffer; meta: Record<string, unknown> }): Promise<AlarmOutcome>;
+  /** resolves after the transaction that records the alarm committed; `ev` is parsed already (parseDeviceMessage) */
+  submitAlarm(ev: IntakeEvent, raw: { bytes: Buffer; meta: Record<string, unknown> }): Promise<AlarmOutcome>;
   deadLetter(d: DeadLetterInput): Promise<void>;
   verifyDevice(deviceId: string, token: string): Promise<boolean>;
   setDeviceOnline(deviceId: string, isOnline: boolean, at: Date): Promise<void>;

@@ -45,8 +45,12 @@ export class AlarmStage {
 
   /** Resolves after the message's batch committed: recorded, a duplicate, or dead-lettered (unknown device). */
   submit(input: IntakeEventInput, raw?: AlarmItem['raw']): Promise<AlarmOutcome> {
+    return this.submitParsed(IntakeEvent.parse(input), raw);
+  }
+
+  /** `submit` for an event already in IntakeEvent's parsed form (the MQTT connector builds it so). */
+  submitParsed(ev: IntakeEvent, raw?: AlarmItem['raw']): Promise<AlarmOutcome> {
     if (this.#isClosed) return Promise.reject(new Error('alarm stage is closed'));
-    const ev = IntakeEvent.parse(input);
     if (!ev.alarm || !ev.deviceId || !ev.faultCode) return Promise.reject(new Error('not an alarm event: alarm, deviceId and faultCode are required'));
     const item: AlarmItem = { ev: { ...ev, alarm: ev.alarm, deviceId: ev.deviceId, faultCode: ev.faultCode }, raw };
     return new Promise((resolve, reject) => {

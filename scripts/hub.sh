@@ -5,7 +5,8 @@
 #
 # HUB_HEAP_MB caps V8's old space (default 256). Left alone, V8 lets a hub taking thousands of
 # alarms a second grow its heap to some 500 MB, most of it garbage waiting for a full collection;
-# capped at 256 it collects sooner, at the same throughput (README, "Memory").
+# capped at 256 it collects sooner: the alarm bench peaked at 272-287 MB (README, "MQTT alarms",
+# on what the cap costs in throughput).
 set -e
 heap="${HUB_HEAP_MB:-256}"
 case "$heap" in

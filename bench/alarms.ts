@@ -1,10 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import mqtt from 'mqtt';
 import { sql } from 'drizzle-orm';
 import { alarmOccurrences, alarms, assets, customers, devices, faultCodes, orderRules, productModels, serviceOrders } from '../db/schema/index.js';
 import { hashToken } from '../hub/auth/tokens.js';
+import { startHubProcess as startHubOsProcess } from '../test/support/hub-process.js';
 import { startMosquitto } from '../test/support/mosquitto.js';
 import { connectFleet, publishPaced, raiseAll, type DeviceCredentials } from './fleet.js';
 import { freshPostgres } from './intake.js';
@@ -156,38 +157,20 @@ async function rawMosquittoRate(url: string, total: number): Promise<number> {
 export interface HubProcess { pid: number; metrics(): Promise<string>; peakRssMb(): number; stop(): Promise<void> }
 
 export async function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
-  // The hub runs as `npm start` runs it: the built bundle through scripts/hub.sh (heap capped at
-  // HUB_HEAP_MB), not tsx, whose loader thread alone costs some 35 MB. BENCH_HUB_NODE_ARGS: Node
-  // flags for the hub (its NODE_OPTIONS), e.g. "--cpu-prof --cpu-prof-dir=.tmp/prof" to profile it.
+  // The hub runs as `npm start` runs it (test/support/hub-process.ts): the built bundle through
+  // scripts/hub.sh (heap capped at HUB_HEAP_MB), not tsx, whose loader thread alone costs some
+  // 35 MB. BENCH_HUB_NODE_ARGS: Node flags for the hub (its NODE_OPTIONS), e.g.
+  // "--cpu-prof --cpu-prof-dir=.tmp/prof" to profile it.
   execFileSync('npm', ['run', 'hub:build', '--silent'], { stdio: 'inherit' });
-  const child: ChildProcess = spawn('sh', ['scripts/hub.sh'], {
-    env: { ...process.env, ...env, NODE_OPTIONS: process.env.BENCH_HUB_NODE_ARGS ?? '', PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: `.tmp/bench-${randomUUID().slice(0, 8)}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub did not start:\n${out}`)), 60_000);
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /console (http:\/\/localhost:\d+)\//.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]!); }
-    });
-    child.stderr?.on('data', (b: Buffer) => { out += b.toString(); });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`hub exited ${code}:\n${out}`)); });
-  });
+  const hub = await startHubOsProcess({ ...env, NODE_OPTIONS: process.env.BENCH_HUB_NODE_ARGS ?? '' });
   return {
-    pid: child.pid!,
-    metrics: () => fetch(`${url}/metrics`).then((r) => r.text()),
+    pid: hub.pid,
+    metrics: () => fetch(`${hub.url}/metrics`).then((r) => r.text()),
     peakRssMb: () => {
-      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${hub.pid}/status`, 'utf8'))?.[1];
       return Math.round(Number(kb ?? 0) / 1024);
     },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    async stop() { await hub.stop(); },
   };
 }
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from './body-limit.js';
 import { getCookie } from 'hono/cookie';
 import type { Db } from '../../db/client.js';
 import { SESSION_COOKIE, authRoutes } from '../auth/routes.js';
@@ -112,12 +112,12 @@ export function createApp(d: AppDeps) {
     if (token) c.set('principal', await d.auth.resolve(token));
     await next();
   });
+  const jsonLimit = bodyLimit({ maxSize: JSON_LIMIT, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', 'the body is larger than 1 MiB'); } });
+  const feedbackLimit = bodyLimit({ maxSize: FEEDBACK_LIMIT, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', 'the body is larger than 5 MiB'); } });
   app.use('/api/*', async (c, next) => {
     // CSV imports, the public web form and the portal (files) have their own, larger limits.
     if (c.req.path.startsWith('/api/import/') || c.req.path.startsWith('/api/public/') || c.req.path.startsWith('/api/portal/')) return next();
-    const isFeedback = FEEDBACK_PATH.test(c.req.path);
-    const maxSize = isFeedback ? FEEDBACK_LIMIT : JSON_LIMIT;
-    return bodyLimit({ maxSize, onError: () => { throw new AppError('PAYLOAD_TOO_LARGE', `the body is larger than ${isFeedback ? 5 : 1} MiB`); } })(c, next);
+    return (FEEDBACK_PATH.test(c.req.path) ? feedbackLimit : jsonLimit)(c, next);
   });
 
   const api = new OpenAPIHono<HubEnv>();

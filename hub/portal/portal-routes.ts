@@ -16,7 +16,7 @@ import type { IntakePipeline } from '../intake/pipeline.js';
 import type { SecretBox } from '../mail/secrets.js';
 import { AppError, BadRequest, fieldsOf } from '../platform/errors.js';
 import type { AttachmentStore } from '../mail/attachments.js';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../http/body-limit.js';
 import { clientAddress, readSubmission, storeFiles } from './public-routes.js';
 import type { PublicRateLimiter } from './rate-limit.js';
 import { type PortalMail, addRemark, decideOrder, fileComplaint, listPortalAssets, listPortalOrders, listPortalRequests, portalRequestDetail, rateRequest } from './service.js';

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../http/body-limit.js';
 import { cors } from 'hono/cors';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';

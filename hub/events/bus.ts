@@ -1,11 +1,13 @@
 import type { Tx } from '../../db/client.js';
+import { pipelined } from '../../db/pipelined.js';
 import type { LoggedEvent } from '../contracts/domain-events.js';
 
 export type EventListener = (events: LoggedEvent[]) => void;
 /**
  * Runs inside the transaction that logged the events, before it commits: for effects that must
  * commit with the change or not at all (the mail outbox). A reactor that throws rolls the
- * transaction back, so it must only fail when the change itself must fail.
+ * transaction back, so it must only fail when the change itself must fail. Reactors run at
+ * once, so one must not depend on another's writes.
  */
 export type TxReactor = (tx: Tx, events: LoggedEvent[]) => Promise<void>;
 
@@ -31,7 +33,8 @@ export class EventBus {
 
   async react(tx: Tx, events: LoggedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    for (const reactor of this.#reactors) await reactor(tx, events);
+    // independent of each other (the outbox, the search index): their statements share round trips
+    await pipelined(...[...this.#reactors].map((reactor) => reactor(tx, events)));
   }
 
   publish(events: LoggedEvent[]): void {

@@ -7,7 +7,8 @@ import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { loadContactCache } from '../identify/identify.js';
 import { indexEntities } from '../search/indexer.js';
-import { flushCreates, forgetReceipt, processIntakeEvent, settleReceipts, type BatchContext, type Effects } from './process-event.js';
+import { flushCreates, forgetReceipt, loadRouting, processIntakeEvent, settleReceipts, type BatchContext, type Effects } from './process-event.js';
+import { pipelined } from '../../db/pipelined.js';
 import type { TimerRef } from '../timers/timers.js';
 
 interface BatchOutcome {
@@ -84,10 +85,12 @@ export class IntakePipeline {
       // Fast path: one read of the batch's known senders, and its new contacts and requests
       // written together at the end. Not with savepoints: a rolled-back one would leave a stale
       // cache entry or a pending write of an event that failed.
-      const ctx: BatchContext = {
-        receipts: new Map(),
-        ...(isCareful ? {} : { contacts: await loadContactCache(tx, batch.map((p) => p.event)), creates: [] }),
-      };
+      const ctx: BatchContext = { receipts: new Map() };
+      if (!isCareful) {
+        // the senders and the routing in one round trip
+        const [contacts, routing] = await pipelined(loadContactCache(tx, batch.map((p) => p.event)), loadRouting(tx));
+        Object.assign(ctx, { contacts, routing: Promise.resolve(routing), creates: [] });
+      }
       for (const p of batch) {
         const mine: Effects = { events: [], timers: [] };
         try {
@@ -104,10 +107,14 @@ export class IntakePipeline {
       }
       // a write that fails here may be any one event's: redo the batch event by event
       await flushCreates(tx, ctx).catch((err: unknown) => { throw new EventFailed(err); });
-      await settleReceipts(tx, ctx);
-      if (ctx.contacts?.created.length) await indexEntities(tx, 'contact', ctx.contacts.created);
-      // numbered in the batch's order (a deferred request's events are added by flushCreates)
-      return logEvents(tx, this.opts.bus, effects.flatMap((e) => e.events));
+      // independent of each other: their statements share round trips
+      const [, , logged] = await pipelined(
+        settleReceipts(tx, ctx),
+        ctx.contacts?.created.length ? indexEntities(tx, 'contact', ctx.contacts.created) : Promise.resolve(),
+        // numbered in the batch's order (a deferred request's events are added by flushCreates)
+        logEvents(tx, this.opts.bus, effects.flatMap((e) => e.events)),
+      );
+      return logged;
     });
     return { outcomes, logged, timers: effects.flatMap((e) => e.timers) };
   }

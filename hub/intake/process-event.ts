@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { insertRows } from '../../db/insert-rows.js';
+import { pipelined } from '../../db/pipelined.js';
 import {
   auditLog, intakeReceipts, requestCategories, routingRules, serviceRequests, teams, timelineEntries,
 } from '../../db/schema/index.js';
@@ -29,8 +30,10 @@ export interface Effects {
 }
 
 /** Read once per batch (one transaction): routing rules and teams change rarely. */
+interface Routing { rules: Array<typeof routingRules.$inferSelect>; defaultTeamId: string | null; calendars: Map<string, BusinessCalendar> }
+
 export interface BatchContext {
-  routing?: Promise<{ rules: Array<typeof routingRules.$inferSelect>; defaultTeamId: string | null; calendars: Map<string, BusinessCalendar> }>;
+  routing?: Promise<Routing>;
   /**
    * Receipt outcomes of the batch, written by one statement before the batch commits
    * (`settleReceipts`) instead of one update per event; a later event of the batch with the same
@@ -63,15 +66,21 @@ interface PendingCreate {
  * the batch commits.
  */
 export async function flushCreates(tx: Tx, ctx: BatchContext): Promise<void> {
-  await ctx.contacts?.flush(tx);
   const list = ctx.creates?.splice(0) ?? [];
-  if (list.length) await writeCreates(tx, list);
+  // the contacts are sent first: the requests refer to them
+  await pipelined(ctx.contacts?.flush(tx) ?? Promise.resolve(), list.length ? writeCreates(tx, list) : Promise.resolve());
 }
 
 async function writeCreates(tx: Tx, list: PendingCreate[]): Promise<void> {
-  const rows = new Map((await insertRows(tx, serviceRequests, list.map((p) => p.row))).map((r) => [r.id, r]));
-  const entries = new Map((await insertRows(tx, timelineEntries, list.map((p) => p.entry))).map((e) => [e.requestId, e]));
-  const refs = new Map((await TimerService.setMany(tx, list.flatMap((p) => p.timers))).map((t) => [t.key, t]));
+  // in one round trip, in this order (an entry and the timers refer to their request)
+  const [requestRows, entryRows, timerRefs] = await pipelined(
+    insertRows(tx, serviceRequests, list.map((p) => p.row)),
+    insertRows(tx, timelineEntries, list.map((p) => p.entry)),
+    TimerService.setMany(tx, list.flatMap((p) => p.timers)),
+  );
+  const rows = new Map(requestRows.map((r) => [r.id, r]));
+  const entries = new Map(entryRows.map((e) => [e.requestId, e]));
+  const refs = new Map(timerRefs.map((t) => [t.key, t]));
   for (const p of list) {
     const row = rows.get(p.row.id);
     const entry = entries.get(p.row.id);
@@ -257,17 +266,20 @@ async function checkCategory(tx: Tx, ev: IntakeEvent): Promise<Record<string, un
   return checked.values;
 }
 
+/** The routing rules and teams, read once per batch (the pipeline reads them with the batch's contacts). */
+export async function loadRouting(tx: Tx): Promise<Routing> {
+  const [rules, allTeams] = await pipelined(
+    tx.select().from(routingRules),
+    tx.select({ id: teams.id, calendar: teams.calendar, isDefault: teams.isDefault }).from(teams),
+  );
+  return {
+    rules, defaultTeamId: allTeams.find((t) => t.isDefault)?.id ?? null,
+    calendars: new Map(allTeams.map((t) => [t.id, t.calendar])),
+  };
+}
+
 async function routeToTeam(tx: Tx, ev: IntakeEvent, who: Identity, ctx: BatchContext) {
-  ctx.routing ??= (async () => {
-    const [rules, allTeams] = await Promise.all([
-      tx.select().from(routingRules),
-      tx.select({ id: teams.id, calendar: teams.calendar, isDefault: teams.isDefault }).from(teams),
-    ]);
-    return {
-      rules, defaultTeamId: allTeams.find((t) => t.isDefault)?.id ?? null,
-      calendars: new Map(allTeams.map((t) => [t.id, t.calendar])),
-    };
-  })();
+  ctx.routing ??= loadRouting(tx);
   const { rules, defaultTeamId, calendars } = await ctx.routing;
   const own = ev.teamId ? calendars.get(ev.teamId) : undefined;
   if (ev.teamId && own) return { id: ev.teamId, calendar: own, routedBy: 'source' };

@@ -1,6 +1,7 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { anyOf } from '../../db/any.js';
 import { insertRows } from '../../db/insert-rows.js';
+import { pipelined } from '../../db/pipelined.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import {
   assets, contacts, customers, knowledgeArticles, productModels, searchDocuments, searchTerms, serviceOrders, serviceRequests, timelineEntries,
@@ -147,8 +148,10 @@ async function indexChunk(db: DbOrTx, kind: SearchKind, ids: string[]) {
   const docs = await builders[kind](db, ids);
   const found = new Set(docs.map((d) => d.entityId));
   const gone = ids.filter((id) => !found.has(id));
-  if (gone.length) await removeDocuments(db, kind, gone);
-  if (!docs.length) return;
+  if (!docs.length) {
+    await removeDocuments(db, kind, gone);
+    return;
+  }
   const rows = docs.map((d) => ({
     kind: d.kind, entityId: d.entityId, title: d.title, body: d.body, jumpKeys: d.jumpKeys,
     tsv: tsvectorText([...d.titleWords, ...d.bodyWords]), titleTsv: tsvectorText(d.titleWords),
@@ -156,8 +159,12 @@ async function indexChunk(db: DbOrTx, kind: SearchKind, ids: string[]) {
     teamId: d.teamId ?? null, customerId: d.customerId ?? null, requestId: d.requestId ?? null, createdAt: d.createdAt,
     updatedAt: new Date(),
   }));
-  await insertRows(db, searchDocuments, rows, { onConflict: UPSERT_DOCUMENT, returning: [] });
-  await addTerms(db, docs.flatMap((d) => [...d.titleWords, ...d.bodyWords]));
+  // one round trip for the three
+  await pipelined(
+    removeDocuments(db, kind, gone),
+    insertRows(db, searchDocuments, rows, { onConflict: UPSERT_DOCUMENT, returning: [] }),
+    addTerms(db, docs.flatMap((d) => [...d.titleWords, ...d.bodyWords])),
+  );
 }
 
 /** Adds the words the vocabulary lacks (typo correction, hub/search/queries.ts); never waits for another transaction. */

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { startMosquitto } from '../test/support/mosquitto.js';
 import { provision, recorded, startHubProcess, waitFor, type HubProcess } from './alarms.js';
 import { connectFleet, publishPaced, raiseAll } from './fleet.js';
 import { freshPostgres } from './intake.js';
-import type { BenchResult } from './lib.js';
+import { CLOCK_TICKS, cpuCount, cpuSnapshot, type BenchResult } from './lib.js';
 
 /**
  * Scale-out: the alarm benchmark's sustained phase with one hub process and with two (one
@@ -76,17 +75,17 @@ async function measure(hubCount: 1 | 2, o: { deviceCount: number; messages: numb
     const raised = await raiseAll(fleet);
     await waitFor(async () => (await total()) >= raised, 180_000);
     const before = await Promise.all(hubs.map(async (h) => recorded(await h.metrics())));
-    const cpu0 = snapshot(hubs.map((h) => h.pid), broker.pid);
+    const cpu0 = cpuSnapshot({ hubs: hubs.map((h) => h.pid), broker: [broker.pid] });
     const own0 = process.cpuUsage();
     const t0 = performance.now();
     const published = await publishPaced(fleet, { rate: 0, total: o.messages, seed: o.seed });
     await waitFor(async () => (await total()) - raised >= published, 180_000);
     const seconds = (performance.now() - t0) / 1000;
-    const cpu1 = snapshot(hubs.map((h) => h.pid), broker.pid);
+    const cpu1 = cpuSnapshot({ hubs: hubs.map((h) => h.pid), broker: [broker.pid] });
     const own = process.cpuUsage(own0);
     const after = await Promise.all(hubs.map(async (h) => recorded(await h.metrics())));
     await Promise.all(fleet.map((d) => d.client.endAsync(true)));
-    const pct = (a: number, b: number) => ((b - a) / TICKS / seconds) * 100;
+    const pct = (a: number, b: number) => ((b - a) / CLOCK_TICKS / seconds) * 100;
     return {
       rate: published / seconds,
       benchCpu: ((own.user + own.system) / 1e6 / seconds) * 100,
@@ -101,36 +100,6 @@ async function measure(hubCount: 1 | 2, o: { deviceCount: number; messages: numb
     await drop();
     await broker.stop();
   }
-}
-
-/** Linux clock ticks per second (USER_HZ), what /proc/<pid>/stat counts in */
-const TICKS = 100;
-
-function cpuCount(): number {
-  return readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu\d+ /.test(l)).length;
-}
-
-/** CPU ticks used so far: the hub processes, the broker, every postgres process, and the machine */
-function snapshot(hubPids: number[], brokerPid: number) {
-  const ticks = (pid: number) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(f[11]) + Number(f[12]);
-    } catch { return 0; }
-  };
-  let pg = 0;
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (stat.includes('(postgres)')) pg += ticks(Number(d));
-    } catch { /* gone */ }
-  }
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
-  const idle = cpu[3]! + (cpu[4] ?? 0);
-  const all = cpu.reduce((a, b) => a + b, 0);
-  return { hubs: hubPids.reduce((s, p) => s + ticks(p), 0), broker: ticks(brokerPid), pg, busy: all - idle, all };
 }
 
 function median(xs: number[]): number {

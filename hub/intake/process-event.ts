@@ -19,6 +19,7 @@ import { ALWAYS_OPEN, DEFAULT_SLA, dueTimes } from '../sla/business-hours.js';
 import { requestTimers } from '../sla/engine.js';
 import { TimerService, type TimerItem, type TimerRef } from '../timers/timers.js';
 import { recordInboundEmail, threadEmail } from '../mail/inbound.js';
+import { noteOpenedRequests } from '../search/indexer.js';
 
 const CLOSED = ['resolved', 'closed', 'closed_unresolved'] as const;
 
@@ -78,6 +79,7 @@ async function writeCreates(tx: Tx, list: PendingCreate[]): Promise<void> {
     insertRows(tx, timelineEntries, list.map((p) => p.entry)),
     TimerService.setMany(tx, list.flatMap((p) => p.timers)),
   );
+  noteOpenedRequests(tx, requestRows); // their search documents need no read-back
   const rows = new Map(requestRows.map((r) => [r.id, r]));
   const entries = new Map(entryRows.map((e) => [e.requestId, e]));
   const refs = new Map(timerRefs.map((t) => [t.key, t]));

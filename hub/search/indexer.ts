@@ -44,16 +44,36 @@ async function requestDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
   const descriptions = new Map(rows.map((r) => [r.id, r.description.trim()]));
   // the "created" entry often repeats the description: index (and show) it once
   for (const e of entries) if (e.body && e.body.trim() !== descriptions.get(e.requestId)) (bodies.get(e.requestId) ?? bodies.set(e.requestId, []).get(e.requestId)!).push(e.body);
-  return rows.map((r) => {
-    const number = requestNumber(r.number);
-    const text = joinText([r.description, ...(bodies.get(r.id) ?? [])]).slice(0, MAX_TEXT);
-    return {
-      kind: 'request', entityId: r.id, title: `${number} ${r.subject}`, body: text.slice(0, MAX_BODY),
-      titleWords: [...lexemes(r.subject), number.toLowerCase(), String(r.number)], bodyWords: lexemes(text),
-      jumpKeys: [`sr:${r.number}`], type: r.type, channel: r.channel, status: r.status, priority: r.priority,
-      teamId: r.teamId, customerId: r.customerId, requestId: r.id, createdAt: r.createdAt,
-    };
-  });
+  return rows.map((r) => requestDoc(r, bodies.get(r.id) ?? []));
+}
+
+/** `notes`: the timeline entries' texts besides the description */
+function requestDoc(r: RequestRow, notes: string[]): Doc {
+  const number = requestNumber(r.number);
+  const text = joinText([r.description, ...notes]).slice(0, MAX_TEXT);
+  return {
+    kind: 'request', entityId: r.id, title: `${number} ${r.subject}`, body: text.slice(0, MAX_BODY),
+    titleWords: [...lexemes(r.subject), number.toLowerCase(), String(r.number)], bodyWords: lexemes(text),
+    jumpKeys: [`sr:${r.number}`], type: r.type, channel: r.channel, status: r.status, priority: r.priority,
+    teamId: r.teamId, customerId: r.customerId, requestId: r.id, createdAt: r.createdAt,
+  };
+}
+
+type RequestRow = typeof serviceRequests.$inferSelect;
+
+/**
+ * Requests a transaction has just opened, as it wrote them (the intake batch's writeCreates).
+ * Their only timeline entry is then the "created" one, which repeats the description, so
+ * indexFromEvents builds their documents from these rows instead of reading them back; a
+ * request with any other event in the transaction is read as usual. Keyed by the transaction
+ * object: a savepoint's rows are never taken for its parent's.
+ */
+const opened = new WeakMap<object, Map<string, RequestRow>>();
+
+export function noteOpenedRequests(tx: Tx, rows: RequestRow[]): void {
+  const known = opened.get(tx) ?? new Map<string, RequestRow>();
+  for (const r of rows) known.set(r.id, r);
+  opened.set(tx, known);
 }
 
 async function orderDocs(db: DbOrTx, ids: string[]): Promise<Doc[]> {
@@ -145,7 +165,11 @@ export async function indexEntities(db: DbOrTx, kind: SearchKind, ids: string[])
 
 async function indexChunk(db: DbOrTx, kind: SearchKind, ids: string[]) {
   if (!ids.length) return;
-  const docs = await builders[kind](db, ids);
+  await writeDocs(db, kind, ids, await builders[kind](db, ids));
+}
+
+/** Writes these documents, and removes those of the ids that have none (the entity is gone). */
+async function writeDocs(db: DbOrTx, kind: SearchKind, ids: string[], docs: Doc[]) {
   const found = new Set(docs.map((d) => d.entityId));
   const gone = ids.filter((id) => !found.has(id));
   if (!docs.length) {
@@ -189,9 +213,15 @@ const FILTER_ONLY = new Set(['status', 'priority', 'teamId', 'assigneeId', 'team
  */
 export async function indexFromEvents(tx: Tx, events: LoggedEvent[]): Promise<void> {
   const requests = new Set<string>();
+  /** requests with an event besides their opening (see noteOpenedRequests) */
+  const isChanged = new Set<string>();
   const filterOnly = new Map<string, { status: string; priority: string; teamId: string | null }>();
   const orders = new Set<string>();
   for (const e of events) {
+    // a request's alarm entries are never indexed (below): they change nothing of its document
+    if (e.type.startsWith('request.') && e.type !== 'request.created' && !(e.type === 'request.timeline_added' && (e.data.kind === 'created' || e.data.kind === 'alarm'))) {
+      for (const id of requestIdsOf(e)) isChanged.add(id);
+    }
     switch (e.type) {
       case 'request.created': requests.add(e.data.id); break;
       case 'request.updated':
@@ -215,6 +245,24 @@ export async function indexFromEvents(tx: Tx, events: LoggedEvent[]): Promise<vo
     await tx.update(searchDocuments).set({ status: r.status, priority: r.priority, teamId: r.teamId, updatedAt: new Date() })
       .where(and(eq(searchDocuments.kind, 'request'), eq(searchDocuments.entityId, id)));
   }
-  await indexEntities(tx, 'request', [...requests]);
+  const known = opened.get(tx);
+  opened.delete(tx);
+  const fresh = [...requests].flatMap((id) => { const r = known?.get(id); return r && !isChanged.has(id) ? [r] : []; });
+  const freshIds = new Set(fresh.map((r) => r.id));
+  await pipelined(
+    fresh.length ? writeDocs(tx, 'request', [...freshIds], fresh.map((r) => requestDoc(r, []))) : Promise.resolve(),
+    indexEntities(tx, 'request', [...requests].filter((id) => !freshIds.has(id))),
+  );
   await indexEntities(tx, 'order', [...orders]);
+}
+
+/** The requests a request event names (the request.* types besides request.created) */
+function requestIdsOf(e: LoggedEvent): string[] {
+  switch (e.type) {
+    case 'request.updated': case 'request.duplicate_attached': return [e.data.request.id];
+    case 'request.timeline_added': return [e.data.requestId];
+    case 'request.merged': return [e.data.request.id, e.data.into.id];
+    case 'request.split': return [e.data.request.id, e.data.created.id];
+    default: return [];
+  }
 }

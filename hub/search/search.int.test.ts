@@ -3,7 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchDocuments, searchTerms, serviceRequests, timelineEntries } from '../../db/schema/index.js';
 import { toTimelineView } from '../requests/summary.js';
-import { indexFromEvents } from './indexer.js';
+import { indexEntities, indexFromEvents } from './indexer.js';
+import { anyOf } from '../../db/any.js';
 import { DRIVERS, startTestHub, type TestHub } from '../../test/support/test-hub.js';
 import { backfillSearch } from './backfill.js';
 
@@ -81,6 +82,30 @@ describe.each(DRIVERS)('search on %s', (driver) => {
     expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
     expect((await search({ q: `nowak ${k4}` })).items.map((i) => [i.kind, i.id])).toContainEqual(['customer', customer.id]);
     expect((await search({ q: `Müller ${k}`, kind: 'customer' })).items).toEqual([]);
+  });
+
+  it('writes the documents of requests a batch opens from the rows it wrote, as reading them back would', async () => {
+    const k = tag();
+    const made = await Promise.all([
+      { subject: `Pumpe läuft nicht ${k}`, description: 'Seit gestern kein Druck.' },
+      { subject: `Display dunkel ${k}`, description: '  Display dunkel, Gerät piept  ' },
+      { subject: `Ohne Beschreibung ${k}`, description: '' },
+    ].map((f, i) => t.hub.pipeline.submit({
+      channel: 'web', receivedAt: new Date(), actor: { type: 'customer' }, ...f, contact: { email: `frisch.${i}.${k}@example.de`, name: `Frisch ${i}` },
+    })));
+    const requestIds = made.map((m) => m.requestId!);
+    const docs = () => t.hub.db.select({
+      entityId: searchDocuments.entityId, title: searchDocuments.title, body: searchDocuments.body, jumpKeys: searchDocuments.jumpKeys,
+      tsv: searchDocuments.tsv, titleTsv: searchDocuments.titleTsv, type: searchDocuments.type, channel: searchDocuments.channel,
+      status: searchDocuments.status, priority: searchDocuments.priority, teamId: searchDocuments.teamId,
+      customerId: searchDocuments.customerId, requestId: searchDocuments.requestId, createdAt: searchDocuments.createdAt,
+    }).from(searchDocuments).where(and(eq(searchDocuments.kind, 'request'), anyOf(searchDocuments.entityId, requestIds, 'uuid')))
+      .orderBy(searchDocuments.entityId);
+    const written = await docs();
+    expect(written).toHaveLength(3);
+    await indexEntities(t.hub.db, 'request', requestIds); // read back, as any later change does
+    expect(await docs()).toEqual(written);
+    expect(ids(await search({ q: `druck ${k}` }))).toEqual([requestIds[0]]);
   });
 
   it('neither rewrites nor indexes a request for its alarm notes (their words are in its subject)', async () => {

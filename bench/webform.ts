@@ -45,7 +45,19 @@ export async function run(args: string[]): Promise<BenchResult> {
     let n = 0;
     const pids = children.map((ch) => ch.pid!);
     /** autocannon on every hub at once, the connections (and an offered rate) split between them; the hub CPU it cost */
+    /** the hubs' intake batches so far (their /metrics): how many, and the events in them */
+    const batches = async () => {
+      let count = 0;
+      let events = 0;
+      for (const base of bases) {
+        const text = await (await fetch(`${base}/metrics`)).text();
+        count += Number(/^hub_intake_batch_size_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0);
+        events += Number(/^hub_intake_batch_size_sum(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0);
+      }
+      return { count, events };
+    };
     const formPhase = async (rate: number | null) => {
+      const b0 = await batches();
       const cpu0 = cpuSnapshot({ hubs: pids });
       const t0 = performance.now();
       const results = await Promise.all(bases.map((base) => cannon({
@@ -60,6 +72,7 @@ export async function run(args: string[]): Promise<BenchResult> {
         }],
       })));
       const cpu1 = cpuSnapshot({ hubs: pids });
+      const b1 = await batches();
       const elapsed = (performance.now() - t0) / 1000;
       const submitted = results.reduce((a, f) => a + f['2xx'], 0);
       const pct = (ticks: number) => Math.round((ticks / CLOCK_TICKS / elapsed) * 100);
@@ -67,7 +80,8 @@ export async function run(args: string[]): Promise<BenchResult> {
         results,
         cpu: `the hub ${((cpu1.hubs - cpu0.hubs) * (1000 / CLOCK_TICKS) / Math.max(1, submitted)).toFixed(2)} ms of CPU per submission`
           + ` (${pct(cpu1.hubs - cpu0.hubs)}% of a core${hubs > 1 ? ', all hubs' : ''}), PostgreSQL ${pct(cpu1.pg - cpu0.pg)}%,`
-          + ` machine busy ${Math.round(((cpu1.busy - cpu0.busy) / Math.max(1, cpu1.all - cpu0.all)) * 100)}% of its ${cpuCount()} cores`,
+          + ` machine busy ${Math.round(((cpu1.busy - cpu0.busy) / Math.max(1, cpu1.all - cpu0.all)) * 100)}% of its ${cpuCount()} cores;`
+          + ` ${b1.count - b0.count} intake transactions of ${((b1.events - b0.events) / Math.max(1, b1.count - b0.count)).toFixed(1)} submissions on average`,
       };
     };
     const flat = await formPhase(null);

@@ -6,10 +6,10 @@ import { bodyLimit as honoBodyLimit } from 'hono/body-limit';
  * `c.req.raw.body`, and on @hono/node-server that one question turns the lightweight request
  * into a full web Request (headers copied, a ReadableStream over the socket, an AbortSignal):
  * about 7% of the hub's CPU under the web form benchmark, GETs included. A request that
- * declares its length is judged by the header alone, as hono does, and its body is then read
- * by node-server's direct path, which never reads past the declared length. A request without a body
- * (GET, HEAD, OPTIONS) has nothing to limit. Only a chunked upload goes through hono's
- * middleware, which counts the bytes as they arrive.
+ * declares its length is judged by the header alone, as hono does, and node-server then reads
+ * its body directly (Node's HTTP parser reads no more than the declared length). GET, HEAD and
+ * OPTIONS have no body to limit. Only a chunked upload goes through hono's middleware, which
+ * counts the bytes as they arrive.
  */
 export function bodyLimit(opts: { maxSize: number; onError: (c: Context) => never }): MiddlewareHandler {
   const counting = honoBodyLimit(opts);

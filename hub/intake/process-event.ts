@@ -30,7 +30,7 @@ export interface Effects {
   timers: TimerRef[];
 }
 
-/** Read once per batch (one transaction): routing rules and teams change rarely. */
+/** The routing rules and teams: read once per batch (one transaction), as they change rarely. */
 interface Routing { rules: Array<typeof routingRules.$inferSelect>; defaultTeamId: string | null; calendars: Map<string, BusinessCalendar> }
 
 export interface BatchContext {

@@ -44,7 +44,6 @@ export async function run(args: string[]): Promise<BenchResult> {
     }
     let n = 0;
     const pids = children.map((ch) => ch.pid!);
-    /** autocannon on every hub at once, the connections (and an offered rate) split between them; the hub CPU it cost */
     /** the hubs' intake batches so far (their /metrics): how many, and the events in them */
     const batches = async () => {
       let count = 0;
@@ -56,6 +55,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       }
       return { count, events };
     };
+    /** autocannon on every hub at once, the connections (and an offered rate) split between them; what it cost the hubs */
     const formPhase = async (rate: number | null) => {
       const b0 = await batches();
       const cpu0 = cpuSnapshot({ hubs: pids });

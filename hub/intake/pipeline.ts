@@ -89,7 +89,9 @@ export class IntakePipeline {
       if (!isCareful) {
         // the senders and the routing in one round trip
         const [contacts, routing] = await pipelined(loadContactCache(tx, batch.map((p) => p.event)), loadRouting(tx));
-        Object.assign(ctx, { contacts, routing: Promise.resolve(routing), creates: [] });
+        ctx.contacts = contacts;
+        ctx.routing = Promise.resolve(routing);
+        ctx.creates = [];
       }
       for (const p of batch) {
         const mine: Effects = { events: [], timers: [] };

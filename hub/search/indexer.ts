@@ -213,28 +213,29 @@ const FILTER_ONLY = new Set(['status', 'priority', 'teamId', 'assigneeId', 'team
  */
 export async function indexFromEvents(tx: Tx, events: LoggedEvent[]): Promise<void> {
   const requests = new Set<string>();
-  /** requests with an event besides their opening (see noteOpenedRequests) */
+  /** requests with an event besides their opening: never indexed from the row alone (see noteOpenedRequests) */
   const isChanged = new Set<string>();
+  const changed = (...ids: string[]) => { for (const id of ids) { requests.add(id); isChanged.add(id); } };
   const filterOnly = new Map<string, { status: string; priority: string; teamId: string | null }>();
   const orders = new Set<string>();
   for (const e of events) {
-    // a request's alarm entries are never indexed (below): they change nothing of its document
-    if (e.type.startsWith('request.') && e.type !== 'request.created' && !(e.type === 'request.timeline_added' && (e.data.kind === 'created' || e.data.kind === 'alarm'))) {
-      for (const id of requestIdsOf(e)) isChanged.add(id);
-    }
     switch (e.type) {
       case 'request.created': requests.add(e.data.id); break;
       case 'request.updated':
+        isChanged.add(e.data.request.id);
         if (e.data.changed.every((c) => FILTER_ONLY.has(c))) filterOnly.set(e.data.request.id, e.data.request);
         else requests.add(e.data.request.id);
         break;
       // An alarm's note says its fault code and description, which the request's subject holds,
       // and "raised" or "cleared": re-reading and rewriting the request's document for it on
       // every raise and clear of a storm would buy no word a search could use.
-      case 'request.timeline_added': if (e.data.kind !== 'alarm') requests.add(e.data.requestId); break;
-      case 'request.duplicate_attached': requests.add(e.data.request.id); break;
-      case 'request.merged': requests.add(e.data.request.id).add(e.data.into.id); break;
-      case 'request.split': requests.add(e.data.request.id).add(e.data.created.id); break;
+      case 'request.timeline_added':
+        if (e.data.kind === 'created') requests.add(e.data.requestId);
+        else if (e.data.kind !== 'alarm') changed(e.data.requestId);
+        break;
+      case 'request.duplicate_attached': changed(e.data.request.id); break;
+      case 'request.merged': changed(e.data.request.id, e.data.into.id); break;
+      case 'request.split': changed(e.data.request.id, e.data.created.id); break;
       case 'order.created': orders.add(e.data.id); break;
       case 'order.updated': case 'order.status_changed': orders.add(e.data.order.id); break;
       default: break;
@@ -254,15 +255,4 @@ export async function indexFromEvents(tx: Tx, events: LoggedEvent[]): Promise<vo
     indexEntities(tx, 'request', [...requests].filter((id) => !freshIds.has(id))),
   );
   await indexEntities(tx, 'order', [...orders]);
-}
-
-/** The requests a request event names (the request.* types besides request.created) */
-function requestIdsOf(e: LoggedEvent): string[] {
-  switch (e.type) {
-    case 'request.updated': case 'request.duplicate_attached': return [e.data.request.id];
-    case 'request.timeline_added': return [e.data.requestId];
-    case 'request.merged': return [e.data.request.id, e.data.into.id];
-    case 'request.split': return [e.data.request.id, e.data.created.id];
-    default: return [];
-  }
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchDocuments, searchTerms, serviceRequests, timelineEntries } from '../../db/schema/index.js';
 import { toTimelineView } from '../requests/summary.js';
 import { indexEntities, indexFromEvents } from './indexer.js';
 import { anyOf } from '../../db/any.js';
+import { rowsOf } from '../../db/client.js';
 import { DRIVERS, startTestHub, type TestHub } from '../../test/support/test-hub.js';
 import { backfillSearch } from './backfill.js';
 
@@ -235,6 +236,17 @@ describe.each(DRIVERS)('search on %s', (driver) => {
     expect(rows).toHaveLength(1);
     // numbers and short words are not vocabulary: they are matched exactly or by prefix
     expect(await t.hub.db.select().from(searchTerms).where(eq(searchTerms.term, 'pl'))).toEqual([]);
+  });
+
+  it('keeps no pending list on its GIN indexes (fastupdate off): no insert stalls merging one into the index', async () => {
+    const rows = rowsOf(await t.hub.db.execute(sql`select relname, reloptions from pg_class where relname in
+      ('search_documents_tsv_idx', 'search_documents_title_tsv_idx', 'search_documents_jump_idx', 'search_terms_trgm_idx') order by relname`));
+    expect(rows.map((r) => [r.relname, r.reloptions])).toEqual([
+      ['search_documents_jump_idx', ['fastupdate=false']],
+      ['search_documents_title_tsv_idx', ['fastupdate=false']],
+      ['search_documents_tsv_idx', ['fastupdate=false']],
+      ['search_terms_trgm_idx', ['fastupdate=false']],
+    ]);
   });
 
   it('backfills rows written around the write path', async () => {

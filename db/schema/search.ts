@@ -39,7 +39,7 @@ export const searchDocuments = pgTable('search_documents', {
   // fastupdate off on every GIN index here: with it on, inserts queue in a pending list that
   // the insert which finds it past gin_pending_list_limit (4 MB) merges into the index, a stall
   // of tens of ms that holds up the whole intake batch behind it (the web-form bench's p99 went
-  // from 34–43 ms to 70–80 ms at 1,000 submissions/s with it on; PostgreSQL's CPU was the same).
+  // from 34–43 ms to 70–91 ms at 1,000 submissions/s with it on; PostgreSQL's CPU was the same).
   index('search_documents_tsv_idx').using('gin', t.tsv).with({ fastupdate: false }),
   index('search_documents_title_tsv_idx').using('gin', t.titleTsv).with({ fastupdate: false }),
   index('search_documents_jump_idx').using('gin', t.jumpKeys).with({ fastupdate: false }),

@@ -79,11 +79,17 @@ function startupBanner(config: Config, hub: Hub, isDemo: boolean): string {
   return lines.filter((l) => l !== null).join('\n') + '\n';
 }
 
-/** The heap limit V8 runs under: scripts/hub.sh (npm start, the image) caps it at HUB_HEAP_MB. */
+/**
+ * The heap limit V8 runs under and how far it lets the old space grow between full collections:
+ * scripts/hub.sh (npm start, the image) sets them from HUB_HEAP_MB and HUB_HEAP_GROWTH_PERCENT.
+ */
 function memoryLine(): string {
   const limitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
-  const capped = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--max-old-space-size'));
-  return `  memory     V8 heap limit ${limitMb} MB${capped ? '' : ' (not capped: npm start and the image cap it at HUB_HEAP_MB, default 256)'}`;
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''];
+  const capped = flags.some((a) => a.includes('--max-old-space-size'));
+  const growth = flags.map((a) => /--heap-growing-percent=(\d+)/.exec(a)?.[1]).find(Boolean);
+  return `  memory     V8 heap limit ${limitMb} MB${capped ? '' : ' (not capped: npm start and the image cap it at HUB_HEAP_MB, default 240)'}`
+    + `${growth ? `, old space grows ${growth}% between full collections` : ''}`;
 }
 
 function fail(message: string): void {

@@ -44,15 +44,16 @@ async function occupyPort(): Promise<{ server: Server; port: number }> {
 
 describe('npm start on a bare machine', () => {
   it('prints how to sign in; a newcomer signs in, imports assets from CSV and sees them through the API', async () => {
-    const p = startProcess({ PORT: '0', HUB_HEAP_MB: '200' });
+    const p = startProcess({ PORT: '0', HUB_HEAP_MB: '200', HUB_HEAP_GROWTH_PERCENT: '150' });
     const [, url] = await p.waitFor(/console (http:\/\/localhost:\d+)\//);
     const [, email, password] = await p.waitFor(/sign in as (\S+) with password {2}(\S+)/);
     expect(p.output()).toMatch(/database {3}PGlite \(embedded\)/);
     expect(p.output()).toMatch(/jobs {7}in-process runner/);
     // old space 200 MB plus the young generation; a hub started without the cap would say ~4 GB
-    const heapMb = Number(/memory {5}V8 heap limit (\d+) MB\n/.exec(p.output())?.[1]);
+    const heapMb = Number(/memory {5}V8 heap limit (\d+) MB/.exec(p.output())?.[1]);
     expect(heapMb).toBeGreaterThanOrEqual(200);
     expect(heapMb).toBeLessThan(300);
+    expect(p.output()).toMatch(/V8 heap limit \d+ MB, old space grows 150% between full collections\n/);
 
     const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
     expect(login.status).toBe(200);
@@ -79,9 +80,14 @@ describe('npm start on a bare machine', () => {
     expect(p.output()).toMatch(/REDIS_URL: expected a URL with scheme redis or rediss/);
   });
 
-  it('refuses a heap cap that is not a number of megabytes, or too small to run in', async () => {
+  it('refuses a heap cap that is not a number of megabytes or too small to run in, and a heap growth that is not a number of percent or too large', async () => {
     for (const [value, message] of [['1g', /HUB_HEAP_MB: expected a whole number of megabytes, got '1g'/], ['64', /HUB_HEAP_MB: at least 128/]] as const) {
       const p = startProcess({ PORT: '0', HUB_HEAP_MB: value });
+      expect(await p.exited).toBe(1);
+      expect(p.output()).toMatch(message);
+    }
+    for (const [value, message] of [['-5', /HUB_HEAP_GROWTH_PERCENT: expected a whole number of percent \(0: V8's own choice\), got '-5'/], ['5000', /HUB_HEAP_GROWTH_PERCENT: at most 1000, got 5000/]] as const) {
+      const p = startProcess({ PORT: '0', HUB_HEAP_GROWTH_PERCENT: value });
       expect(await p.exited).toBe(1);
       expect(p.output()).toMatch(message);
     }

@@ -1,10 +1,7 @@
 import { getTableColumns, getTableName, sql, type InferInsertModel, type InferSelectModel } from 'drizzle-orm';
-import { CasingCache } from 'drizzle-orm/casing';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf, type DbOrTx } from './client.js';
-
-const casing = new CasingCache('snake_case');
-const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+import { casing, columnsOf, ident, type ColumnList } from './statement.js';
 
 interface Shape {
   /** the statement, the same text for any number of rows, around its one parameter */
@@ -12,8 +9,8 @@ interface Shape {
   tail: string;
   /** [TS key, column name] of the columns the rows give, in the statement's order */
   given: Array<[string, string]>;
-  /** [TS key, column name, column] of the returned columns, to read the returned rows */
-  returned: Array<[string, string, PgColumn]>;
+  /** the returned columns and their reader (none: an empty list) */
+  returned: ColumnList<Record<string, unknown>>;
 }
 const shapes = new Map<string, Shape>();
 
@@ -28,13 +25,13 @@ function shapeOf(table: PgTable, keys: string[], onConflict: string, returning: 
     return col;
   };
   const given = keys.map((k): [string, string] => [k, casing.getColumnCasing(column(k))]);
-  const returned = (returning ?? Object.keys(columns)).map((k): [string, string, PgColumn] => [k, casing.getColumnCasing(column(k)), column(k)]);
+  const returned = columnsOf(table, returning ?? Object.keys(columns)) as ColumnList<Record<string, unknown>>;
   const list = given.map(([, name]) => ident(name)).join(', ');
   const types = given.map(([k, name]) => `${ident(name)} ${columns[k]!.getSQLType()}`).join(', ');
   shape = {
     head: `insert into ${ident(getTableName(table))} (${list}) select ${list} from jsonb_to_recordset(`,
     tail: `::jsonb) as x(${types})${onConflict ? ` ${onConflict}` : ''}` +
-      `${returned.length ? ` returning ${returned.map(([, name]) => ident(name)).join(', ')}` : ''}`,
+      `${returned.list ? ` returning ${returned.list}` : ''}`,
     given,
     returned,
   };
@@ -75,12 +72,5 @@ export async function insertRows<T extends PgTable, K extends keyof InferSelectM
     return out;
   });
   const result: unknown = await db.execute(sql`${sql.raw(shape.head)}${JSON.stringify(json)}${sql.raw(shape.tail)}`);
-  return rowsOf(result).map((r) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, name, col] of shape.returned) {
-      const v = r[name];
-      out[k] = v === null || v === undefined ? null : col.mapFromDriverValue(v);
-    }
-    return out as Pick<InferSelectModel<T>, K>;
-  });
+  return rowsOf(result).map((r) => shape.returned.read(r) as Pick<InferSelectModel<T>, K>);
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, gte, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { anyOf, textArray } from '../../db/any.js';
 import { insertRows } from '../../db/insert-rows.js';
+import { columnsOf, statement } from '../../db/statement.js';
 import type { Tx } from '../../db/client.js';
 import {
-  alarmOccurrences, alarms, deadLetters, devices, faultCodes, intakeReceipts, orderRules, serviceOrders, serviceRequests, timelineEntries,
+  alarmOccurrences, alarms, deadLetters, devices, faultCodes, intakeReceipts, orderRules, serviceRequests, timelineEntries,
 } from '../../db/schema/index.js';
 import type { DomainEvent } from '../contracts/domain-events.js';
 import type { IntakeEvent } from '../contracts/intake-event.js';
@@ -98,10 +99,33 @@ export async function recordAlarmBatch(tx: Tx, items: AlarmItem[], fx: Effects, 
   return outcomes;
 }
 
+// The batch's statements are written as text once (db/statement.ts): drizzle's builder took
+// 30-80 µs and a heap of garbage to build each of them again for every batch.
+const deviceColumns = columnsOf(devices, ['id', 'assetId']);
+const selectDevices = statement(`select ${deviceColumns.list} from "devices" where "id" = any($1::uuid[]) and "revoked_at" is null`);
+const ruleColumns = columnsOf(orderRules);
+const selectActiveRules = statement(`select ${ruleColumns.list} from "order_rules" where "is_active"`);
+const codeColumns = columnsOf(faultCodes);
+const selectCodes = statement(`select ${codeColumns.list} from "fault_codes" where "code" = any($1::text[])`);
+const alarmColumns = columnsOf(alarms);
+const selectCurrentAlarms = statement(`select ${alarmColumns.list} from "alarms"
+  where "asset_id" = any($1::uuid[]) and "fault_code" = any($2::text[]) and ("state" <> 'cleared' or "state_changed_at" >= $3::timestamptz)`);
+const updateAlarms = statement(`update "alarms" set "state" = x."state", "severity" = x."severity", "message" = x."message",
+  "count" = x."count", "first_seen_at" = x."firstSeenAt", "last_seen_at" = x."lastSeenAt", "state_changed_at" = x."stateChangedAt",
+  "cleared_at" = x."clearedAt", "acknowledged_at" = x."acknowledgedAt", "acknowledged_by" = x."acknowledgedBy",
+  "is_flapping" = x."isFlapping", "flap_count" = x."flapCount", "request_id" = x."requestId",
+  "version" = "alarms"."version" + 1, "updated_at" = now()
+  from jsonb_to_recordset($1::jsonb) as x("id" uuid, "state" alarm_state, "severity" severity, "message" text, "count" int,
+    "firstSeenAt" timestamptz, "lastSeenAt" timestamptz, "stateChangedAt" timestamptz, "clearedAt" timestamptz,
+    "acknowledgedAt" timestamptz, "acknowledgedBy" uuid, "isFlapping" boolean, "flapCount" int, "requestId" uuid)
+  where "alarms"."id" = x."id"
+  returning ${columnsOf(alarms, undefined, { qualified: true }).list}`);
+const selectOrderedAlarms = statement(`select "alarm_id" from "service_orders" where "alarm_id" = any($1::uuid[])`);
+const historyColumns = columnsOf(alarmOccurrences, ['alarmId', 'bucket', 'raises']);
+const selectHistory = statement(`select ${historyColumns.list} from "alarm_occurrences" where "alarm_id" = any($1::uuid[])`);
+
 async function knownDevices(tx: Tx, items: AlarmItem[]) {
-  const ids = [...new Set(items.map((i) => i.ev.deviceId))];
-  const rows = await tx.select({ id: devices.id, assetId: devices.assetId }).from(devices)
-    .where(and(anyOf(devices.id, ids, 'uuid'), isNull(devices.revokedAt)));
+  const rows = (await selectDevices(tx, [...new Set(items.map((i) => i.ev.deviceId))])).map(deviceColumns.read);
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -131,13 +155,13 @@ async function takeReceipts(tx: Tx, live: Array<{ item: AlarmItem; index: number
   });
 }
 
-function activeOrderRules(tx: Tx) {
-  return tx.select().from(orderRules).where(eq(orderRules.isActive, true));
+async function activeOrderRules(tx: Tx) {
+  return (await selectActiveRules(tx)).map(ruleColumns.read);
 }
 type OrderRuleRow = Awaited<ReturnType<typeof activeOrderRules>>[number];
 
 async function faultCodeInfo(tx: Tx, codes: string[]) {
-  const rows = await tx.select().from(faultCodes).where(anyOf(faultCodes.code, [...new Set(codes)], 'text'));
+  const rows = (await selectCodes(tx, [...new Set(codes)])).map(codeColumns.read);
   return new Map(rows.map((r) => [r.code, r]));
 }
 type CodeInfo = Awaited<ReturnType<typeof faultCodeInfo>>;
@@ -168,11 +192,10 @@ async function lockKeys(tx: Tx, keys: string[]) {
 /** per key: the open alarm, else the latest cleared one (a raise may reopen it, a late message may belong to it) */
 async function currentAlarms(tx: Tx, keyed: Keyed[], flapWindowMs: number) {
   const earliest = Math.min(...keyed.map((k) => k.msg.at.getTime()));
-  const rows = await tx.select().from(alarms).where(and(
-    anyOf(alarms.assetId, [...new Set(keyed.map((k) => k.assetId))], 'uuid'),
-    anyOf(alarms.faultCode, [...new Set(keyed.map((k) => k.item.ev.faultCode))], 'text'),
-    or(ne(alarms.state, 'cleared'), gte(alarms.stateChangedAt, new Date(earliest - flapWindowMs))),
-  ));
+  const rows = (await selectCurrentAlarms(tx,
+    [...new Set(keyed.map((k) => k.assetId))], [...new Set(keyed.map((k) => k.item.ev.faultCode))],
+    new Date(earliest - flapWindowMs).toISOString(),
+  )).map(alarmColumns.read);
   const byKey = new Map<string, AlarmRow>();
   for (const r of rows) {
     const key = alarmKey(r.assetId, r.faultCode);
@@ -241,18 +264,10 @@ async function writeAlarms(
   if (existing.length) {
     // One JSON parameter for the whole batch: building a statement with a parameter per column
     // per row cost more CPU than the database spent running it (drizzle's SQL builder, profiled).
-    const x = sql`jsonb_to_recordset(${JSON.stringify(existing)}::jsonb) as x(
-      "id" uuid, "state" alarm_state, "severity" severity, "message" text, "count" int, "firstSeenAt" timestamptz,
-      "lastSeenAt" timestamptz, "stateChangedAt" timestamptz, "clearedAt" timestamptz, "acknowledgedAt" timestamptz,
-      "acknowledgedBy" uuid, "isFlapping" boolean, "flapCount" int, "requestId" uuid)`;
-    const col = (c: string) => sql.raw(`x."${c}"`);
-    const updated = await tx.update(alarms).set({
-      state: col('state'), severity: col('severity'), message: col('message'), count: col('count'), firstSeenAt: col('firstSeenAt'),
-      lastSeenAt: col('lastSeenAt'), stateChangedAt: col('stateChangedAt'), clearedAt: col('clearedAt'), acknowledgedAt: col('acknowledgedAt'),
-      acknowledgedBy: col('acknowledgedBy'), isFlapping: col('isFlapping'), flapCount: col('flapCount'), requestId: col('requestId'),
-      version: sql`${alarms.version} + 1`, updatedAt: sql`now()`,
-    }).from(x).where(sql`${alarms.id} = x."id"`).returning() as unknown as AlarmRow[]; // drizzle types a from(sql) update's returning as never
-    for (const r of updated) rows.set(r.id, r);
+    for (const r of await updateAlarms(tx, JSON.stringify(existing))) {
+      const a = alarmColumns.read(r);
+      rows.set(a.id, a);
+    }
   }
   for (const r of await insertRows(tx, alarms, added)) rows.set(r.id, r);
   return rows;
@@ -309,13 +324,11 @@ async function openOrders(
     && rows.get(w.id)?.requestId).map((w) => rows.get(w.id)!);
   if (!candidates.length || !rules.length) return;
   const ids = candidates.map((a) => a.id);
-  const hasOrder = await tx.select({ alarmId: serviceOrders.alarmId }).from(serviceOrders).where(anyOf(serviceOrders.alarmId, ids, 'uuid'));
-  const done = new Set(hasOrder.map((o) => o.alarmId));
+  const done = new Set((await selectOrderedAlarms(tx, ids)).map((o) => o.alarm_id as string));
   // Most alarms of a storm have their order already: read the history only of those still without one.
   const open = ids.filter((id) => !done.has(id));
   if (!open.length) return;
-  const history = await tx.select({ alarmId: alarmOccurrences.alarmId, bucket: alarmOccurrences.bucket, raises: alarmOccurrences.raises })
-    .from(alarmOccurrences).where(anyOf(alarmOccurrences.alarmId, open, 'uuid'));
+  const history = (await selectHistory(tx, open)).map(historyColumns.read);
   const bucketsOf = new Map<string, typeof history>();
   for (const h of history) {
     const list = bucketsOf.get(h.alarmId);

@@ -9,7 +9,7 @@ import { startHubProcess as startHubOsProcess } from '../test/support/hub-proces
 import { startMosquitto } from '../test/support/mosquitto.js';
 import { connectFleet, publishPaced, raiseAll, type DeviceCredentials } from './fleet.js';
 import { freshPostgres } from './intake.js';
-import type { BenchResult } from './lib.js';
+import { CLOCK_TICKS, cpuSnapshot, type BenchResult } from './lib.js';
 import type { Db } from '../db/client.js';
 
 /**
@@ -49,18 +49,21 @@ export async function run(args: string[]): Promise<BenchResult> {
 
     // 1. sustained: repeats, clears and flaps, published as fast as Mosquitto takes them
     const before = await hub.metrics();
+    const cpu0 = cpuSnapshot({ hub: [hub.pid] });
     const t0 = performance.now();
     const published = await publishPaced(fleet, { rate: 0, total: burst, seed: 1 });
     const publishSeconds = (performance.now() - t0) / 1000;
     await waitFor(async () => recorded(await hub!.metrics()) - recorded(before) >= published, 120_000);
     const sustainedSeconds = (performance.now() - t0) / 1000;
     const sustained = Math.round(published / sustainedSeconds);
+    const cpu1 = cpuSnapshot({ hub: [hub.pid] });
 
     // 2. latency at a fixed rate
     const mid = await hub.metrics();
     const paced = await publishPaced(fleet, { rate, total: rate * paceSeconds, seed: 2 });
     await waitFor(async () => recorded(await hub!.metrics()) - recorded(mid) >= paced, 60_000);
     const after = await hub.metrics();
+    const cpu2 = cpuSnapshot({ hub: [hub.pid] });
     const lat = ageQuantiles(mid, after);
     const batches = batchStats(after);
     const rssMb = hub.peakRssMb();
@@ -87,6 +90,8 @@ export async function run(args: string[]): Promise<BenchResult> {
         { measure: `publish→commit p50 at ${rate}/s`, value: lat.p50, unit: 'ms' },
         { measure: `publish→commit p99 at ${rate}/s`, value: lat.p99, unit: 'ms' },
         { measure: 'hub peak RSS', value: rssMb, unit: 'MB' },
+        { measure: `CPU per alarm, sustained / at ${rate}/s: hub`, value: `${perAlarm(cpu1.hub - cpu0.hub, published)} / ${perAlarm(cpu2.hub - cpu1.hub, paced)}`, unit: 'ms' },
+        { measure: `CPU per alarm, sustained / at ${rate}/s: PostgreSQL`, value: `${perAlarm(cpu1.pg - cpu0.pg, published)} / ${perAlarm(cpu2.pg - cpu1.pg, paced)}`, unit: 'ms' },
         { measure: 'published = recorded occurrences', value: `${total} = ${occ!.n}`, unit: occ!.n === total ? 'ok' : 'MISMATCH' },
         { measure: 'open alarms per (asset, code) > 1', value: twins.length, unit: twins.length === 0 ? 'ok' : 'TWINS' },
         { measure: 'alarms / open / orders', value: `${counts!.alarms} / ${counts!.open} / ${orders?.n ?? 0}`, unit: '' },
@@ -104,6 +109,11 @@ export async function run(args: string[]): Promise<BenchResult> {
     await drop();
     await broker.stop();
   }
+}
+
+/** CPU time per alarm in ms, from clock ticks (/proc; steadier on a shared machine than a rate) */
+function perAlarm(ticks: number, alarms: number): string {
+  return ((ticks * 1000) / CLOCK_TICKS / Math.max(1, alarms)).toFixed(3);
 }
 
 /** fault codes, order rules and n assets with a device each, straight into the database */

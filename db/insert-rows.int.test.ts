@@ -1,23 +1,15 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, migratedPgliteClone } from '../test/support/databases.js';
-import { openDb, type DbHandle } from './client.js';
+import { openTestDb } from '../test/support/databases.js';
+import type { DbHandle } from './client.js';
 import { anyOf } from './any.js';
 import { insertRows } from './insert-rows.js';
 import { contacts, searchDocuments, serviceRequests, timers } from './schema/index.js';
 
-const open: Record<'pglite' | 'postgres', () => Promise<{ h: DbHandle; drop: () => Promise<void> }>> = {
-  pglite: async () => ({ h: await openDb({ pglite: await migratedPgliteClone() }), drop: async () => {} }),
-  postgres: async () => {
-    const d = await createTestDatabase();
-    return { h: await openDb({ databaseUrl: d.url, maxConnections: 2 }), drop: d.drop };
-  },
-};
-
 describe.each(['pglite', 'postgres'] as const)('insertRows on %s', (driver) => {
   let h: DbHandle;
   let drop: () => Promise<void>;
-  beforeAll(async () => { ({ h, drop } = await open[driver]()); });
+  beforeAll(async () => { ({ h, drop } = await openTestDb(driver)); });
   afterAll(async () => { await h?.close(); await drop?.(); });
 
   it('returns the rows as drizzle reads them back: enums, JSON, times, identities and defaults', async () => {

@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, migratedPgliteClone } from '../test/support/databases.js';
-import { openDb, type DbHandle } from './client.js';
+import { openTestDb } from '../test/support/databases.js';
+import type { DbHandle } from './client.js';
 import { anyOf } from './any.js';
 import { insertRows } from './insert-rows.js';
 import { serviceRequests } from './schema/index.js';
 import { columnsOf, statement } from './statement.js';
-
-const open: Record<'pglite' | 'postgres', () => Promise<{ h: DbHandle; drop: () => Promise<void> }>> = {
-  pglite: async () => ({ h: await openDb({ pglite: await migratedPgliteClone() }), drop: async () => {} }),
-  postgres: async () => {
-    const d = await createTestDatabase();
-    return { h: await openDb({ databaseUrl: d.url, maxConnections: 2 }), drop: d.drop };
-  },
-};
 
 const requestColumns = columnsOf(serviceRequests);
 const selectRequests = statement(`select ${requestColumns.list} from "service_requests"
@@ -21,7 +13,7 @@ const selectRequests = statement(`select ${requestColumns.list} from "service_re
 describe.each(['pglite', 'postgres'] as const)('statement and columnsOf on %s', (driver) => {
   let h: DbHandle;
   let drop: () => Promise<void>;
-  beforeAll(async () => { ({ h, drop } = await open[driver]()); });
+  beforeAll(async () => { ({ h, drop } = await openTestDb(driver)); });
   afterAll(async () => { await h?.close(); await drop?.(); });
 
   it('reads rows as drizzle does (enums, JSON, times, identities, nulls), with an array and a time as parameters', async () => {

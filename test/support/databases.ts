@@ -3,7 +3,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { migratePgliteClient } from '../../db/migrate.js';
 import { TEMPLATE_DB, TEST_PG_URL, databaseUrl } from './env.js';
-import { createPglite } from '../../db/client.js';
+import { createPglite, openDb, type DbHandle } from '../../db/client.js';
 
 /** A fresh PostgreSQL database for one test file (or test), copied from the migrated template. */
 export async function createTestDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
@@ -59,4 +59,11 @@ export async function migratedPgliteClone(): Promise<PGlite> {
 
 export function uniquePrefix(label: string): string {
   return `t${label}${randomBytes(4).toString('hex')}`;
+}
+
+/** A migrated database of its own on either driver, opened: a PGlite clone, or a fresh PostgreSQL database (two connections). */
+export async function openTestDb(driver: 'pglite' | 'postgres'): Promise<{ h: DbHandle; drop: () => Promise<void> }> {
+  if (driver === 'pglite') return { h: await openDb({ pglite: await migratedPgliteClone() }), drop: async () => {} };
+  const d = await createTestDatabase();
+  return { h: await openDb({ databaseUrl: d.url, maxConnections: 2 }), drop: d.drop };
 }

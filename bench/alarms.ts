@@ -169,10 +169,10 @@ export interface HubProcess { pid: number; metrics(): Promise<string>; peakRssMb
 export async function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
   // The hub runs as `npm start` runs it (test/support/hub-process.ts): the built bundle through
   // scripts/hub.sh (heap capped at HUB_HEAP_MB), not tsx, whose loader thread alone costs some
-  // 35 MB. BENCH_HUB_NODE_ARGS: Node flags for the hub (its NODE_OPTIONS), e.g.
-  // "--cpu-prof --cpu-prof-dir=.tmp/prof" to profile it.
+  // 35 MB. BENCH_HUB_NODE_ARGS: Node flags for the hub (its HUB_NODE_ARGS, on node's command line),
+  // e.g. "--cpu-prof --cpu-prof-dir=.tmp/prof" to profile it.
   execFileSync('npm', ['run', 'hub:build', '--silent'], { stdio: 'inherit' });
-  const hub = await startHubOsProcess({ ...env, NODE_OPTIONS: process.env.BENCH_HUB_NODE_ARGS ?? '' });
+  const hub = await startHubOsProcess({ ...env, NODE_OPTIONS: '', HUB_NODE_ARGS: process.env.BENCH_HUB_NODE_ARGS ?? '' });
   return {
     pid: hub.pid,
     metrics: () => fetch(`${hub.url}/metrics`).then((r) => r.text()),

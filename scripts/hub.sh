@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs the built hub (dist/hub.js, from `npm run build`) the one way production runs it: `npm start`,
 # the Docker image, the benchmarks and the start-up test all come through here. Arguments go to the
-# hub (`npm start -- --demo`); Node flags go in NODE_OPTIONS (e.g. --cpu-prof).
+# hub (`npm start -- --demo`). Node flags go in NODE_OPTIONS, or in HUB_NODE_ARGS (split at spaces, put
+# on node's command line) for those NODE_OPTIONS refuses, such as --cpu-prof and --trace-gc.
 #
 # HUB_HEAP_MB caps V8's old space (default 240). Left alone, V8 lets a hub taking thousands of
 # alarms a second grow its heap to 500-600 MB, most of it garbage waiting for a full collection.
@@ -22,6 +23,6 @@ case "$growth" in
 esac
 if [ "$growth" -gt 1000 ]; then echo "HUB_HEAP_GROWTH_PERCENT: at most 1000, got $growth" >&2; exit 1; fi
 if [ "$growth" -gt 0 ]; then
-  exec node --max-old-space-size="$heap" --heap-growing-percent="$growth" "$(dirname "$0")/../dist/hub.js" "$@"
+  exec node $HUB_NODE_ARGS --max-old-space-size="$heap" --heap-growing-percent="$growth" "$(dirname "$0")/../dist/hub.js" "$@"
 fi
-exec node --max-old-space-size="$heap" "$(dirname "$0")/../dist/hub.js" "$@"
+exec node $HUB_NODE_ARGS --max-old-space-size="$heap" "$(dirname "$0")/../dist/hub.js" "$@"

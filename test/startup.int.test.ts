@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +44,10 @@ async function occupyPort(): Promise<{ server: Server; port: number }> {
 
 describe('npm start on a bare machine', () => {
   it('prints how to sign in; a newcomer signs in, imports assets from CSV and sees them through the API', async () => {
-    const p = startProcess({ PORT: '0', HUB_HEAP_MB: '200', HUB_HEAP_GROWTH_PERCENT: '150' });
+    // HUB_NODE_ARGS: node flags that NODE_OPTIONS refuses, such as a CPU profile written at exit
+    const profiles = mkdtempSync(path.join(os.tmpdir(), 'hub-prof-'));
+    dirs.push(profiles);
+    const p = startProcess({ PORT: '0', HUB_HEAP_MB: '200', HUB_HEAP_GROWTH_PERCENT: '150', HUB_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${profiles}` });
     const [, url] = await p.waitFor(/console (http:\/\/localhost:\d+)\//);
     const [, email, password] = await p.waitFor(/sign in as (\S+) with password {2}(\S+)/);
     expect(p.output()).toMatch(/database {3}PGlite \(embedded\)/);
@@ -71,6 +74,7 @@ describe('npm start on a bare machine', () => {
     // A restart keeps everything (PGlite in DATA_DIR) and does not print a new password.
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
+    expect(readdirSync(profiles).filter((f) => f.endsWith('.cpuprofile'))).toHaveLength(1);
   });
 
   it('stops with a message naming the variable when a value is bad', async () => {

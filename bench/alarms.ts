@@ -29,7 +29,8 @@ export async function run(args: string[]): Promise<BenchResult> {
   const pgUrl = opt('pg', process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
 
   const broker = await startMosquitto();
-  const { handle, url: databaseUrl, drop } = await freshPostgres(pgUrl);
+  // a database that cannot be made (a bad --pg) must not leave the broker running
+  const { handle, url: databaseUrl, drop } = await freshPostgres(pgUrl).catch(async (err: unknown) => { await broker.stop(); throw err; });
   let hub: HubProcess | null = null;
   try {
     const creds = await provision(handle.db, deviceCount);

@@ -59,7 +59,8 @@ interface Sample { rate: number; benchCpu: number; hubCpu: number; brokerCpu: nu
 
 async function measure(hubCount: 1 | 2, o: { deviceCount: number; messages: number; subscribers: string; pgUrl: string; seed: number }): Promise<Sample> {
   const broker = await startMosquitto();
-  const { handle, url: databaseUrl, drop } = await freshPostgres(o.pgUrl);
+  // a database that cannot be made (a bad --pg) must not leave the broker running
+  const { handle, url: databaseUrl, drop } = await freshPostgres(o.pgUrl).catch(async (err: unknown) => { await broker.stop(); throw err; });
   const hubs: HubProcess[] = [];
   try {
     const creds = await provision(handle.db, o.deviceCount);

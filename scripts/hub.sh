@@ -22,7 +22,7 @@ case "$growth" in
   ''|*[!0-9]*) echo "HUB_HEAP_GROWTH_PERCENT: expected a whole number of percent (0: V8's own choice), got '$growth'" >&2; exit 1 ;;
 esac
 if [ "$growth" -gt 1000 ]; then echo "HUB_HEAP_GROWTH_PERCENT: at most 1000, got $growth" >&2; exit 1; fi
-if [ "$growth" -gt 0 ]; then
-  exec node $HUB_NODE_ARGS --max-old-space-size="$heap" --heap-growing-percent="$growth" "$(dirname "$0")/../dist/hub.js" "$@"
-fi
-exec node $HUB_NODE_ARGS --max-old-space-size="$heap" "$(dirname "$0")/../dist/hub.js" "$@"
+growth_flag=""
+if [ "$growth" -gt 0 ]; then growth_flag="--heap-growing-percent=$growth"; fi
+# unquoted on purpose: HUB_NODE_ARGS is split at spaces, and an empty growth_flag adds nothing
+exec node $HUB_NODE_ARGS --max-old-space-size="$heap" $growth_flag "$(dirname "$0")/../dist/hub.js" "$@"

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import mqtt from 'mqtt';
 import { sql } from 'drizzle-orm';
 import { alarmOccurrences, alarms, assets, customers, devices, faultCodes, orderRules, productModels, serviceOrders } from '../db/schema/index.js';
@@ -37,7 +38,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     const rawRate = await rawMosquittoRate(broker.url, 20_000);
     hub = await startHubProcess({
       DATABASE_URL: databaseUrl, MQTT_URL: broker.url, HUB_ID: `bench-${randomUUID().slice(0, 8)}`,
-      ...(subscribers ? { MQTT_SUBSCRIBERS: subscribers } : {}),
+      ...(subscribers ? { MQTT_SUBSCRIBERS: subscribers } : {}), ...(process.env.BENCH_HUB_LOG ? { LOG_LEVEL: 'debug' } : {}),
     });
     const fleet = await connectFleet(broker.url, creds);
 
@@ -50,21 +51,21 @@ export async function run(args: string[]): Promise<BenchResult> {
 
     // 1. sustained: repeats, clears and flaps, published as fast as Mosquitto takes them
     const before = await hub.metrics();
-    const cpu0 = cpuSnapshot({ hub: [hub.pid] });
+    const cpu0 = cpuSnapshot({ hub: [hub.pid], mosquitto: [broker.pid], bench: [process.pid] });
     const t0 = performance.now();
     const published = await publishPaced(fleet, { rate: 0, total: burst, seed: 1 });
     const publishSeconds = (performance.now() - t0) / 1000;
     await waitFor(async () => recorded(await hub!.metrics()) - recorded(before) >= published, 120_000);
     const sustainedSeconds = (performance.now() - t0) / 1000;
     const sustained = Math.round(published / sustainedSeconds);
-    const cpu1 = cpuSnapshot({ hub: [hub.pid] });
+    const cpu1 = cpuSnapshot({ hub: [hub.pid], mosquitto: [broker.pid], bench: [process.pid] });
 
     // 2. latency at a fixed rate
     const mid = await hub.metrics();
     const paced = await publishPaced(fleet, { rate, total: rate * paceSeconds, seed: 2 });
     await waitFor(async () => recorded(await hub!.metrics()) - recorded(mid) >= paced, 60_000);
     const after = await hub.metrics();
-    const cpu2 = cpuSnapshot({ hub: [hub.pid] });
+    const cpu2 = cpuSnapshot({ hub: [hub.pid], mosquitto: [broker.pid], bench: [process.pid] });
     const lat = ageQuantiles(mid, after);
     const batches = batchStats(after);
     const rssMb = hub.peakRssMb();
@@ -93,6 +94,9 @@ export async function run(args: string[]): Promise<BenchResult> {
         { measure: 'hub peak RSS', value: rssMb, unit: 'MB' },
         { measure: `CPU per alarm, sustained / at ${rate}/s: hub`, value: `${perAlarm(cpu1.hub - cpu0.hub, published)} / ${perAlarm(cpu2.hub - cpu1.hub, paced)}`, unit: 'ms' },
         { measure: `CPU per alarm, sustained / at ${rate}/s: PostgreSQL`, value: `${perAlarm(cpu1.pg - cpu0.pg, published)} / ${perAlarm(cpu2.pg - cpu1.pg, paced)}`, unit: 'ms' },
+        { measure: `CPU per alarm, sustained / at ${rate}/s: Mosquitto`, value: `${perAlarm(cpu1.mosquitto - cpu0.mosquitto, published)} / ${perAlarm(cpu2.mosquitto - cpu1.mosquitto, paced)}`, unit: 'ms' },
+        { measure: `CPU per alarm, sustained / at ${rate}/s: the bench's ${deviceCount} devices`, value: `${perAlarm(cpu1.bench - cpu0.bench, published)} / ${perAlarm(cpu2.bench - cpu1.bench, paced)}`, unit: 'ms' },
+        { measure: `CPU per alarm, sustained / at ${rate}/s: whole machine (${cpus().length} cores)`, value: `${perAlarm(cpu1.busy - cpu0.busy, published)} / ${perAlarm(cpu2.busy - cpu1.busy, paced)}`, unit: 'ms' },
         { measure: 'published = recorded occurrences', value: `${total} = ${occ!.n}`, unit: occ!.n === total ? 'ok' : 'MISMATCH' },
         { measure: 'open alarms per (asset, code) > 1', value: twins.length, unit: twins.length === 0 ? 'ok' : 'TWINS' },
         { measure: 'alarms / open / orders', value: `${counts!.alarms} / ${counts!.open} / ${orders?.n ?? 0}`, unit: '' },
@@ -171,17 +175,26 @@ export async function startHubProcess(env: Record<string, string>): Promise<HubP
   // The hub runs as `npm start` runs it (test/support/hub-process.ts): the built bundle through
   // scripts/hub.sh (heap capped at HUB_HEAP_MB), not tsx, whose loader thread alone costs some
   // 35 MB. BENCH_HUB_NODE_ARGS: Node flags for the hub (its HUB_NODE_ARGS, on node's command line),
-  // e.g. "--cpu-prof --cpu-prof-dir=.tmp/prof" to profile it.
+  // e.g. "--cpu-prof --cpu-prof-dir=.tmp/prof" to profile it. BENCH_HUB_LOG=file: the hub logs at
+  // debug level (each alarm batch: its size, what was queued behind it, its time) into that file.
   execFileSync('npm', ['run', 'hub:build', '--silent'], { stdio: 'inherit' });
   const hub = await startHubOsProcess({ ...env, NODE_OPTIONS: '', HUB_NODE_ARGS: process.env.BENCH_HUB_NODE_ARGS ?? '' });
   return {
     pid: hub.pid,
-    metrics: () => fetch(`${hub.url}/metrics`).then((r) => r.text()),
+    // a hub that died says why: its exit and the end of its output
+    metrics: () => fetch(`${hub.url}/metrics`).then((r) => r.text(), async (err: unknown) => {
+      const exit = await Promise.race([hub.exited, new Promise((r) => setTimeout(() => r('still running'), 2000))]);
+      throw new Error(`hub /metrics failed (${String(err)}); hub exit: ${JSON.stringify(exit)}; its output ends:\n${hub.output().slice(-3000)}`);
+    }),
     peakRssMb: () => {
       const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${hub.pid}/status`, 'utf8'))?.[1];
       return Math.round(Number(kb ?? 0) / 1024);
     },
-    async stop() { await hub.stop(); },
+    async stop() {
+      await hub.stop();
+      const logFile = process.env.BENCH_HUB_LOG;
+      if (logFile) writeFileSync(logFile, hub.output());
+    },
   };
 }
 

@@ -35,6 +35,8 @@ const EnvSchema = z.object({
   /** names this hub's persistent MQTT sessions (hub-<HUB_ID>-<n>): stable across restarts, unique per hub */
   HUB_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, 'letters, digits, _ . - (at most 60)').optional(),
   MQTT_SUBSCRIBERS: z.coerce.number().int().min(1).max(256).default(8),
+  /** MQTT messages taken and not yet committed, per hub, before the connector stops reading (connectors/mqtt/gate.ts) */
+  MQTT_MAX_PENDING: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   ALARM_FLAP_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   ALARM_HISTORY_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
@@ -91,7 +93,7 @@ export interface Config {
   queuePrefix: string;
   sessionHours: number;
   hubId: string;
-  alarms: { flapWindowSeconds: number; historyDays: number; subscribers: number };
+  alarms: { flapWindowSeconds: number; historyDays: number; subscribers: number; maxPending: number };
   eventRetentionDays: number;
   scale: { imapSessionMs: number; shutdownMs: number; isDynsec: boolean; brokerHttpAuthSecret?: string };
   mail: {
@@ -156,7 +158,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     queuePrefix: e.HUB_QUEUE_PREFIX,
     sessionHours: e.HUB_SESSION_HOURS,
     hubId: e.HUB_ID ?? (hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 60) || 'hub'),
-    alarms: { flapWindowSeconds: e.ALARM_FLAP_WINDOW_SECONDS, historyDays: e.ALARM_HISTORY_DAYS, subscribers: e.MQTT_SUBSCRIBERS },
+    alarms: { flapWindowSeconds: e.ALARM_FLAP_WINDOW_SECONDS, historyDays: e.ALARM_HISTORY_DAYS, subscribers: e.MQTT_SUBSCRIBERS, maxPending: e.MQTT_MAX_PENDING },
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     scale: { imapSessionMs: e.IMAP_SESSION_SECONDS * 1000, shutdownMs: e.HUB_SHUTDOWN_SECONDS * 1000, isDynsec: e.MQTT_DYNSEC, brokerHttpAuthSecret: e.MQTT_HTTP_AUTH_SECRET },
     mail: {

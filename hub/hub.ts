@@ -190,12 +190,12 @@ export async function startHub(config: Config, opts: HubOptions): Promise<Hub> {
   let mqttDrain: () => Promise<void> = async () => {};
   try {
     if (config.mqtt.url) {
-      const pool = await startSubscriberPool(mqttServices, { url: config.mqtt.url, hubId: config.hubId, connections: config.alarms.subscribers, log });
+      const pool = await startSubscriberPool(mqttServices, { url: config.mqtt.url, hubId: config.hubId, connections: config.alarms.subscribers, maxPending: config.alarms.maxPending, log });
       mqtt = { kind: 'external', connections: pool.connections };
       closeMqtt = () => pool.close();
       mqttDrain = () => pool.drain();
     } else {
-      const broker = await startEmbeddedBroker(mqttServices, { port: config.mqtt.port, isPortExplicit: config.mqtt.isPortExplicit, log });
+      const broker = await startEmbeddedBroker(mqttServices, { port: config.mqtt.port, isPortExplicit: config.mqtt.isPortExplicit, maxPending: config.alarms.maxPending, log });
       mqtt = { kind: 'embedded', port: broker.port };
       closeMqtt = () => broker.close();
     }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { listenWithFallback } from '../../hub/platform/listen.js';
 import type { Logger } from '../../hub/platform/logger.js';
+import { IntakeGate } from './gate.js';
 import { handleDeviceMessage, type MqttHubServices } from './handle.js';
 
 export interface EmbeddedBroker {
@@ -18,9 +19,10 @@ const BAD_CREDENTIALS = 4;
  * that records it has committed; many device connections give the batch its concurrency (aedes
  * handles one socket read's packets at once, so even one device may have several in flight).
  */
-export async function startEmbeddedBroker(hub: MqttHubServices, opts: { port: number; isPortExplicit: boolean; log: Logger }): Promise<EmbeddedBroker> {
+export async function startEmbeddedBroker(hub: MqttHubServices, opts: { port: number; isPortExplicit: boolean; maxPending: number; log: Logger }): Promise<EmbeddedBroker> {
   const log = opts.log.child({ component: 'mqtt', broker: 'embedded' });
   const deviceOf = new WeakMap<Client, string>();
+  const gate = new IntakeGate(opts.maxPending);
   const broker = await Aedes.createBroker({
     authenticate: (client, username, password, done) => {
       if (!username || !password) return done(authError('device id and token required'), false);
@@ -38,14 +40,20 @@ export async function startEmbeddedBroker(hub: MqttHubServices, opts: { port: nu
       // The broker's own publishes (none today) pass; a client that is not a device cannot connect.
       if (!client) return done(null);
       if (!deviceId) return done(new Error('not signed in'));
-      handleDeviceMessage(hub, packet.topic, Buffer.from(packet.payload), { authDeviceId: deviceId }).then(
-        () => done(null),
-        (err: unknown) => {
-          // Not committed: no PUBACK. The connection closes and the device sends the message again.
-          log.warn({ err, deviceId }, 'alarm not recorded; closing the connection so the device retries');
-          done(err instanceof Error ? err : new Error(String(err)));
-        },
-      );
+      // Past the hub's bound the message waits for room, and aedes reads nothing more from this
+      // device until it is settled (gate.ts).
+      gate.whenOpen(() => {
+        const recorded = handleDeviceMessage(hub, packet.topic, Buffer.from(packet.payload), { authDeviceId: deviceId });
+        gate.take(recorded);
+        recorded.then(
+          () => done(null),
+          (err: unknown) => {
+            // Not committed: no PUBACK. The connection closes and the device sends the message again.
+            log.warn({ err, deviceId }, 'alarm not recorded; closing the connection so the device retries');
+            done(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
+      });
     },
     // Devices may hear only their own command topic; nobody may subscribe to alarms, so a
     // message the hub has dead-lettered (e.g. under another device's id) goes nowhere.

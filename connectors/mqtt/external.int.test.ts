@@ -11,6 +11,10 @@ import { startTestHub, type TestHub } from '../../test/support/test-hub.js';
 import { createTestDatabase, uniquePrefix } from '../../test/support/databases.js';
 import postgres from 'postgres';
 import { openDb } from '../../db/client.js';
+import type { AlarmOutcome } from '../../hub/alarms/record-batch.js';
+import { createLogger } from '../../hub/platform/logger.js';
+import type { MqttHubServices } from './handle.js';
+import { startSubscriberPool } from './subscriber.js';
 
 describe('external broker (Mosquitto, shared subscription) on postgres', () => {
   let broker: PrivateMosquitto;
@@ -160,6 +164,62 @@ describe('external broker: a hub that dies before its commit acknowledged nothin
       await broker.stop();
     }
   }, 90_000);
+});
+
+describe('external broker: the hub bounds what it has taken and not committed', () => {
+  it('stops reading at MQTT_MAX_PENDING, with the broker holding the rest, and loses nothing', async () => {
+    // Mosquitto's max_inflight_messages (1,000 in the project config) did not hold once PUBACKs
+    // flowed: a storm filled the hub's heap. The hub's own bound must (gate.ts).
+    const broker = await startMosquitto();
+    const maxPending = 40;
+    const connections = 2;
+    let pending = 0;
+    let maxSeen = 0;
+    const seen = new Set<string>();
+    const waiting: Array<() => void> = [];
+    let isCommitting = false;
+    const services: MqttHubServices = {
+      // a hub whose commits are held until the test lets them go
+      submitAlarm: (ev) => new Promise<AlarmOutcome>((resolve) => {
+        pending++;
+        maxSeen = Math.max(maxSeen, pending);
+        seen.add(ev.alarm!.messageId!);
+        const settle = () => { pending--; resolve({ kind: 'recorded', alarmId: randomUUID() }); };
+        if (isCommitting) setTimeout(settle, 1); else waiting.push(settle);
+      }),
+      deadLetter: async () => { throw new Error('no dead letters expected'); },
+      verifyDevice: async () => true,
+      setDeviceOnline: async () => {},
+    };
+    const pool = await startSubscriberPool(services, { url: broker.url, hubId: uniquePrefix('g'), connections, maxPending, log: createLogger('silent') });
+    const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4, clientId: uniquePrefix('pub'), reconnectPeriod: 0 });
+    try {
+      const deviceId = randomUUID();
+      const total = 1500;
+      await Promise.all(Array.from({ length: total }, (_, i) =>
+        pub.publishAsync(`devices/${deviceId}/alarms`, JSON.stringify({ id: `g${i}`, code: 'E101', state: 'raised' }), { qos: 1 })));
+      // every message is with the broker; the hub took only what its bound allows (a reader already
+      // past the check may add its one message per connection)
+      await expect.poll(() => pending, { timeout: 10_000 }).toBeGreaterThanOrEqual(maxPending);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(pending).toBeLessThanOrEqual(maxPending + connections);
+      expect(seen.size).toBeLessThanOrEqual(maxPending + connections);
+
+      // commits resume: the hub reads on, still within its bound, until every message is in
+      isCommitting = true;
+      waiting.splice(0).forEach((settle) => setTimeout(settle, 1));
+      await expect.poll(() => seen.size, { timeout: 30_000, interval: 100 }).toBe(total);
+      await expect.poll(() => pending, { timeout: 10_000 }).toBe(0);
+      expect(maxSeen).toBeLessThanOrEqual(maxPending + connections);
+    } finally {
+      // a failed expectation must not leave the pool's drain waiting for held commits
+      isCommitting = true;
+      waiting.splice(0).forEach((settle) => settle());
+      await pub.endAsync(true);
+      await pool.close();
+      await broker.stop();
+    }
+  }, 60_000);
 });
 
 function recordedBy(metrics: string): number {

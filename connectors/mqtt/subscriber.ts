@@ -2,6 +2,7 @@ import mqtt, { type MqttClient, type Packet } from 'mqtt';
 
 type SendPacket = (packet: Packet, cb?: () => void, ...rest: unknown[]) => void;
 import type { Logger } from '../../hub/platform/logger.js';
+import { IntakeGate } from './gate.js';
 import { handleDeviceMessage, type MqttHubServices } from './handle.js';
 
 export interface SubscriberPool {
@@ -15,7 +16,7 @@ export interface SubscriberPool {
   close(): Promise<void>;
 }
 
-interface Intake { isDraining: boolean; acks: Set<Promise<unknown>> }
+interface Intake { isDraining: boolean; acks: Set<Promise<unknown>>; gate: IntakeGate }
 
 /** The hubs share these: the broker spreads the messages over every subscriber of the group. */
 export const SHARED_TOPICS = ['$share/hub/devices/+/alarms', '$share/hub/devices/+/status'];
@@ -27,12 +28,12 @@ export const SHARED_TOPICS = ['$share/hub/devices/+/alarms', '$share/hub/devices
  * restarted hub resumes its sessions and gets what the broker queued meanwhile.
  */
 export async function startSubscriberPool(
-  hub: MqttHubServices, opts: { url: string; hubId: string; connections: number; log: Logger },
+  hub: MqttHubServices, opts: { url: string; hubId: string; connections: number; maxPending: number; log: Logger },
 ): Promise<SubscriberPool> {
   const log = opts.log.child({ component: 'mqtt', broker: 'external' });
   const clients: MqttClient[] = [];
   const ready: Array<Promise<void>> = [];
-  const intake: Intake = { isDraining: false, acks: new Set() };
+  const intake: Intake = { isDraining: false, acks: new Set(), gate: new IntakeGate(opts.maxPending) };
   for (let n = 0; n < opts.connections; n++) {
     const c = connect(hub, opts.url, `hub-${opts.hubId}-${n}`, log, intake);
     clients.push(c.client);
@@ -76,7 +77,8 @@ function connect(hub: MqttHubServices, url: string, clientId: string, log: Logge
   // callback sends the PUBACK: waiting in it for the commit allows one message per connection per
   // transaction (STACK.md measured 69 msg/s). So the callback returns at once and the PUBACK
   // itself is held back until the message's batch has committed; mqtt.js keeps reading, and the
-  // broker's in-flight window (max_inflight_messages) bounds what is pending.
+  // hub's intake gate bounds what is pending: past it, the callback waits for room, so mqtt.js
+  // stops reading this connection (the broker's max_inflight_messages did not hold, gate.ts).
   const held = new Map<number, { recorded: Promise<unknown>; connection: number }>();
   // A PUBACK belongs to the connection that received its message; after a reconnect the broker redelivers instead.
   let connection = 0;
@@ -98,9 +100,13 @@ function connect(hub: MqttHubServices, url: string, clientId: string, log: Logge
     }
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : Buffer.from(packet.payload);
     const recorded = handleDeviceMessage(hub, packet.topic, payload);
+    intake.gate.take(recorded);
     if (packet.qos === 1 && packet.messageId !== undefined) {
-      held.set(packet.messageId, { recorded, connection });
-      callback();
+      const taken = connection;
+      held.set(packet.messageId, { recorded, connection: taken });
+      // After a reconnect the callback would PUBACK this message id on the new connection, where
+      // it may name another message: the old connection's reader is gone, and the broker redelivers.
+      intake.gate.whenOpen(() => { if (taken === connection) callback(); });
       return;
     }
     recorded.then(() => callback(), fail);

@@ -117,7 +117,7 @@ export class AlarmStage {
       if (o.kind === 'dead_letter') m?.deadLetters.inc({ source: 'mqtt', reason: o.reason });
       p.resolve(o);
     });
-    this.#log.debug({ size: batch.length, events: done.logged.length }, 'alarm batch committed');
+    this.#log.debug({ size: batch.length, events: done.logged.length, queued: this.#queue.length, ms: Math.round(performance.now() - started) }, 'alarm batch committed');
     this.opts.bus.publish(done.logged);
     if (done.timers.length && this.opts.armTimers) {
       await this.opts.armTimers(done.timers).catch((err: unknown) => this.#log.warn({ err }, 'timers not armed'));

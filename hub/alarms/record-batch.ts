@@ -12,7 +12,7 @@ import type { IntakeEvent } from '../contracts/intake-event.js';
 import type { Severity } from '../contracts/model.js';
 import { identify } from '../identify/identify.js';
 import { flushCreates, openRequest, type BatchContext, type Effects } from '../intake/process-event.js';
-import { createServiceOrder } from '../orders/create.js';
+import { createServiceOrders } from '../orders/create.js';
 import { toRequestSummary, toTimelineView } from '../requests/summary.js';
 import { slaOnReopen } from '../sla/pause.js';
 import { deadLetterRow, type DeadLetterInput, type DeadLetterReason } from './dead-letters.js';
@@ -334,19 +334,21 @@ async function openOrders(
     const list = bucketsOf.get(h.alarmId);
     if (list) list.push(h); else bucketsOf.set(h.alarmId, [h]);
   }
-  await Promise.all(candidates.map(async (a) => {
-    if (done.has(a.id)) return;
+  const orders = candidates.flatMap((a) => {
+    if (done.has(a.id)) return [];
     const rule = matchOrderRule(rules, { ...a, buckets: bucketsOf.get(a.id) ?? [] });
-    if (!rule) return;
+    if (!rule) return [];
     const info = codes.get(a.faultCode);
-    await createServiceOrder(tx, {
+    return [{
       requestId: a.requestId!, kind: rule.orderKind, priority: rule.priority ?? priorityForSeverity(a.severity),
       requiredSkill: info?.requiredSkill ?? null,
       description: `${a.faultCode} ${info?.description ?? '(unknown code)'}: ${a.count} occurrence${a.count === 1 ? '' : 's'}, ${a.severity} (rule ${rule.name})`,
-      actor: { type: 'system', id: `order-rule:${rule.id}` },
+      actor: { type: 'system' as const, id: `order-rule:${rule.id}` },
       extra: { alarmId: a.id, orderRuleId: rule.id },
-    }, (e) => fx.events.push(e));
-  }));
+    }];
+  });
+  // all of the batch's new orders at once: a storm's first batches open hundreds
+  await createServiceOrders(tx, orders, (e) => fx.events.push(e));
 }
 
 /** Transitions as they happened; repeats alone coalesce to one latest-state event per alarm per batch. */

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { anyOf } from '../../db/any.js';
 import type { DbOrTx } from '../../db/client.js';
 import { contracts, serviceRequests, teams } from '../../db/schema/index.js';
 import type { TimerAction } from '../contracts/jobs.js';
@@ -20,12 +21,19 @@ export interface SlaFacts { sla: SlaTable; calendar: BusinessCalendar }
 
 /** The request's contract SLA (else the house standard) and its team's business hours (else always open). */
 export async function slaFactsOf(tx: DbOrTx, requestId: string): Promise<SlaFacts & { pausedAt: Date | null }> {
-  const [r] = await tx.select({ sla: contracts.sla, calendar: teams.calendar, pausedAt: serviceRequests.slaPausedAt }).from(serviceRequests)
+  const f = (await slaFactsOfMany(tx, [requestId])).get(requestId);
+  if (!f) throw new NotFound('request', requestId);
+  return f;
+}
+
+/** slaFactsOf for many requests in one statement (a request that does not exist is not in the map). */
+export async function slaFactsOfMany(tx: DbOrTx, requestIds: readonly string[]): Promise<Map<string, SlaFacts & { pausedAt: Date | null }>> {
+  const rows = await tx.select({ id: serviceRequests.id, sla: contracts.sla, calendar: teams.calendar, pausedAt: serviceRequests.slaPausedAt })
+    .from(serviceRequests)
     .leftJoin(contracts, eq(contracts.id, serviceRequests.contractId))
     .leftJoin(teams, eq(teams.id, serviceRequests.teamId))
-    .where(eq(serviceRequests.id, requestId));
-  if (!r) throw new NotFound('request', requestId);
-  return { sla: r.sla ?? DEFAULT_SLA, calendar: r.calendar ?? ALWAYS_OPEN, pausedAt: r.pausedAt };
+    .where(anyOf(serviceRequests.id, [...new Set(requestIds)], 'uuid'));
+  return new Map(rows.map((r) => [r.id, { sla: r.sla ?? DEFAULT_SLA, calendar: r.calendar ?? ALWAYS_OPEN, pausedAt: r.pausedAt }]));
 }
 
 /** On-site time: the contract's, else the house standard's, never later than resolution. */

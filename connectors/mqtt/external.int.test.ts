@@ -220,6 +220,48 @@ describe('external broker: the hub bounds what it has taken and not committed', 
       await broker.stop();
     }
   }, 60_000);
+
+  it('drains with readers parked at the bound: every message taken is acknowledged, the rest comes to the next session', async () => {
+    const broker = await startMosquitto();
+    const hubId = uniquePrefix('d');
+    const seenBy: Array<Set<string>> = [new Set(), new Set()];
+    let round = 0;
+    const services: MqttHubServices = {
+      // commits that take a while, so the bound is reached and readers park
+      submitAlarm: (ev) => {
+        seenBy[round]!.add(ev.alarm!.messageId!);
+        return new Promise<AlarmOutcome>((resolve) => setTimeout(() => resolve({ kind: 'recorded', alarmId: randomUUID() }), 200));
+      },
+      deadLetter: async () => { throw new Error('no dead letters expected'); },
+      verifyDevice: async () => true,
+      setDeviceOnline: async () => {},
+    };
+    const log = createLogger('silent');
+    let pool = await startSubscriberPool(services, { url: broker.url, hubId, connections: 2, maxPending: 20, log });
+    const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4, clientId: uniquePrefix('pub'), reconnectPeriod: 0 });
+    try {
+      const deviceId = randomUUID();
+      const total = 400;
+      await Promise.all(Array.from({ length: total }, (_, i) =>
+        pub.publishAsync(`devices/${deviceId}/alarms`, JSON.stringify({ id: `d${i}`, code: 'E101', state: 'raised' }), { qos: 1 })));
+      await expect.poll(() => seenBy[0]!.size, { timeout: 10_000 }).toBeGreaterThanOrEqual(20);
+      await pool.close();
+      const first = seenBy[0]!.size;
+      expect(first).toBeLessThan(total);
+
+      // the same hub again: its sessions hold what it did not take, and nothing it took
+      round = 1;
+      pool = await startSubscriberPool(services, { url: broker.url, hubId, connections: 2, maxPending: 20, log });
+      await expect.poll(() => seenBy[0]!.size + seenBy[1]!.size, { timeout: 30_000, interval: 100 }).toBe(total);
+      await new Promise((r) => setTimeout(r, 500));
+      expect([...seenBy[1]!].filter((id) => seenBy[0]!.has(id))).toEqual([]);
+      expect(seenBy[0]!.size + seenBy[1]!.size).toBe(total);
+    } finally {
+      await pub.endAsync(true);
+      await pool.close();
+      await broker.stop();
+    }
+  }, 60_000);
 });
 
 function recordedBy(metrics: string): number {

@@ -59,6 +59,23 @@ describe('IntakeGate', () => {
     expect(read).toEqual(['r1', 'r2']);
   });
 
+  it('is idle once nothing is pending and every parked reader was let on', async () => {
+    const gate = new IntakeGate(1);
+    await gate.whenIdle();
+    const a = deferred();
+    gate.take(a.promise);
+    const read: string[] = [];
+    gate.whenOpen(() => read.push('parked'));
+    let isIdle = false;
+    void gate.whenIdle().then(() => { isIdle = true; });
+    await tick();
+    expect(isIdle).toBe(false);
+    a.resolve();
+    await tick();
+    expect(read).toEqual(['parked']);
+    expect(isIdle).toBe(true);
+  });
+
   it('refuses a bound that is not a positive integer', () => {
     expect(() => new IntakeGate(0)).toThrow(/positive integer/);
     expect(() => new IntakeGate(1.5)).toThrow(/positive integer/);

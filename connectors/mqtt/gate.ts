@@ -11,6 +11,7 @@
 export class IntakeGate {
   #pending = 0;
   readonly #parked: Array<() => void> = [];
+  readonly #idle: Array<() => void> = [];
 
   constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1) throw new Error(`IntakeGate: limit must be a positive integer, got ${limit}`);
@@ -28,6 +29,7 @@ export class IntakeGate {
     const done = () => {
       this.#pending--;
       this.#release();
+      if (this.#pending === 0 && this.#parked.length === 0) this.#idle.splice(0).forEach((resolve) => resolve());
     };
     settled.then(done, done);
   }
@@ -36,6 +38,12 @@ export class IntakeGate {
   whenOpen(next: () => void): void {
     if (this.#pending < this.limit && this.#parked.length === 0) next();
     else this.#parked.push(next);
+  }
+
+  /** Resolves once nothing is pending and no reader is parked (every parked reader has been let on). */
+  whenIdle(): Promise<void> {
+    if (this.#pending === 0 && this.#parked.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   #release(): void {

@@ -47,7 +47,13 @@ export async function startSubscriberPool(
   log.info({ connections: clients.length }, 'subscribed to the external mqtt broker');
   const drain = async () => {
     intake.isDraining = true;
-    while (intake.acks.size) await Promise.allSettled([...intake.acks]);
+    // A reader parked at the gate sends its message's PUBACK (through `deferred`, into `acks`)
+    // only once it is let on: wait for the gate, then for the PUBACKs.
+    for (;;) {
+      await intake.gate.whenIdle();
+      if (!intake.acks.size) return;
+      await Promise.allSettled([...intake.acks]);
+    }
   };
   return {
     connections: clients.length,

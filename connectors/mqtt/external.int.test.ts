@@ -167,6 +167,20 @@ describe('external broker: a hub that dies before its commit acknowledged nothin
 });
 
 describe('external broker: the hub bounds what it has taken and not committed', () => {
+  /** the connector's view of a hub: alarms go to `submitAlarm`, nothing else is expected */
+  const hubWith = (submitAlarm: MqttHubServices['submitAlarm']): MqttHubServices => ({
+    submitAlarm,
+    deadLetter: async () => { throw new Error('no dead letters expected'); },
+    verifyDevice: async () => true,
+    setDeviceOnline: async () => {},
+  });
+  /** `total` raises of one device, each with its own message id, all with the broker when it resolves */
+  const publishRaises = async (pub: MqttClient, total: number) => {
+    const deviceId = randomUUID();
+    await Promise.all(Array.from({ length: total }, (_, i) =>
+      pub.publishAsync(`devices/${deviceId}/alarms`, JSON.stringify({ id: `m${i}`, code: 'E101', state: 'raised' }), { qos: 1 })));
+  };
+
   it('stops reading at MQTT_MAX_PENDING, with the broker holding the rest, and loses nothing', async () => {
     // Mosquitto's max_inflight_messages (1,000 in the project config) did not hold once PUBACKs
     // flowed: a storm filled the hub's heap. The hub's own bound must (gate.ts).
@@ -178,26 +192,19 @@ describe('external broker: the hub bounds what it has taken and not committed', 
     const seen = new Set<string>();
     const waiting: Array<() => void> = [];
     let isCommitting = false;
-    const services: MqttHubServices = {
-      // a hub whose commits are held until the test lets them go
-      submitAlarm: (ev) => new Promise<AlarmOutcome>((resolve) => {
+    // a hub whose commits are held until the test lets them go
+    const services = hubWith((ev) => new Promise<AlarmOutcome>((resolve) => {
         pending++;
         maxSeen = Math.max(maxSeen, pending);
         seen.add(ev.alarm!.messageId!);
         const settle = () => { pending--; resolve({ kind: 'recorded', alarmId: randomUUID() }); };
         if (isCommitting) setTimeout(settle, 1); else waiting.push(settle);
-      }),
-      deadLetter: async () => { throw new Error('no dead letters expected'); },
-      verifyDevice: async () => true,
-      setDeviceOnline: async () => {},
-    };
+    }));
     const pool = await startSubscriberPool(services, { url: broker.url, hubId: uniquePrefix('g'), connections, maxPending, log: createLogger('silent') });
     const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4, clientId: uniquePrefix('pub'), reconnectPeriod: 0 });
     try {
-      const deviceId = randomUUID();
       const total = 1500;
-      await Promise.all(Array.from({ length: total }, (_, i) =>
-        pub.publishAsync(`devices/${deviceId}/alarms`, JSON.stringify({ id: `g${i}`, code: 'E101', state: 'raised' }), { qos: 1 })));
+      await publishRaises(pub, total);
       // every message is with the broker; the hub took only what its bound allows (a reader already
       // past the check may add its one message per connection)
       await expect.poll(() => pending, { timeout: 10_000 }).toBeGreaterThanOrEqual(maxPending);
@@ -226,24 +233,17 @@ describe('external broker: the hub bounds what it has taken and not committed', 
     const hubId = uniquePrefix('d');
     const seenBy: Array<Set<string>> = [new Set(), new Set()];
     let round = 0;
-    const services: MqttHubServices = {
-      // commits that take a while, so the bound is reached and readers park
-      submitAlarm: (ev) => {
-        seenBy[round]!.add(ev.alarm!.messageId!);
-        return new Promise<AlarmOutcome>((resolve) => setTimeout(() => resolve({ kind: 'recorded', alarmId: randomUUID() }), 200));
-      },
-      deadLetter: async () => { throw new Error('no dead letters expected'); },
-      verifyDevice: async () => true,
-      setDeviceOnline: async () => {},
-    };
+    // commits that take a while, so the bound is reached and readers park
+    const services = hubWith((ev) => {
+      seenBy[round]!.add(ev.alarm!.messageId!);
+      return new Promise<AlarmOutcome>((resolve) => setTimeout(() => resolve({ kind: 'recorded', alarmId: randomUUID() }), 200));
+    });
     const log = createLogger('silent');
     let pool = await startSubscriberPool(services, { url: broker.url, hubId, connections: 2, maxPending: 20, log });
     const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 4, clientId: uniquePrefix('pub'), reconnectPeriod: 0 });
     try {
-      const deviceId = randomUUID();
       const total = 400;
-      await Promise.all(Array.from({ length: total }, (_, i) =>
-        pub.publishAsync(`devices/${deviceId}/alarms`, JSON.stringify({ id: `d${i}`, code: 'E101', state: 'raised' }), { qos: 1 })));
+      await publishRaises(pub, total);
       await expect.poll(() => seenBy[0]!.size, { timeout: 10_000 }).toBeGreaterThanOrEqual(20);
       await pool.close();
       const first = seenBy[0]!.size;

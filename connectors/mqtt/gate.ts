@@ -29,7 +29,7 @@ export class IntakeGate {
     const done = () => {
       this.#pending--;
       this.#release();
-      if (this.#pending === 0 && this.#parked.length === 0) this.#idle.splice(0).forEach((resolve) => resolve());
+      if (this.#isIdle()) this.#idle.splice(0).forEach((resolve) => resolve());
     };
     settled.then(done, done);
   }
@@ -42,9 +42,11 @@ export class IntakeGate {
 
   /** Resolves once nothing is pending and no reader is parked (every parked reader has been let on). */
   whenIdle(): Promise<void> {
-    if (this.#pending === 0 && this.#parked.length === 0) return Promise.resolve();
+    if (this.#isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
+
+  #isIdle(): boolean { return this.#pending === 0 && this.#parked.length === 0; }
 
   #release(): void {
     while (this.#parked.length > 0 && this.#pending < this.limit) this.#parked.shift()!();

@@ -53,9 +53,9 @@ export async function createServiceOrders(tx: Tx, inputs: readonly NewServiceOrd
     // Only corrective work races an on-site clock; planned maintenance and installations are scheduled.
     const onSiteDueAt = input.kind === 'corrective' ? clocks.onSiteDueAt : null;
     const row = {
-      ...input.extra, id: randomUUID(), requestId: input.requestId, kind: input.kind, priority: input.priority,
-      requiredSkill: input.requiredSkill ?? null, description: input.description ?? '',
-      dueAt: input.dueAt !== undefined ? input.dueAt : clocks.dueAt, onSiteDueAt,
+      requestId: input.requestId, kind: input.kind, priority: input.priority, requiredSkill: input.requiredSkill ?? null,
+      description: input.description ?? '', dueAt: input.dueAt !== undefined ? input.dueAt : clocks.dueAt, onSiteDueAt,
+      ...input.extra, id: randomUUID(),
     };
     return { input, row, calendar: f.calendar };
   });
@@ -66,12 +66,12 @@ export async function createServiceOrders(tx: Tx, inputs: readonly NewServiceOrd
     return order;
   });
   // Not armed here: the sweep puts them on the queue well before they come due (TIMER_HORIZON_MS).
-  const timers = drafts.flatMap((d, i) => (d.row.onSiteDueAt
-    ? [firstTimer(slaKey.onSite(orders[i]!.id), { kind: 'sla.on_site', orderId: orders[i]!.id, phase: 'warn' }, now, d.row.onSiteDueAt, d.calendar)]
+  const timers = drafts.flatMap((d) => (d.row.onSiteDueAt
+    ? [firstTimer(slaKey.onSite(d.row.id), { kind: 'sla.on_site', orderId: d.row.id, phase: 'warn' }, now, d.row.onSiteDueAt, d.calendar)]
     : []));
   const summaries = orders.map(toOrderSummary);
   const [, entries] = await Promise.all([
-    timers.length ? TimerService.setMany(tx, timers.map((t) => ({ key: t.key, action: t.action, runAt: t.runAt }))) : [],
+    timers.length ? TimerService.setMany(tx, timers) : [],
     insertRows(tx, timelineEntries, orders.map((order, i) => {
       const summary = summaries[i]!;
       const actor = drafts[i]!.input.actor;

@@ -8,7 +8,8 @@ import type { LoggedEvent } from '../contracts/domain-events.js';
 import type { Severity } from '../contracts/model.js';
 import { hashToken } from '../auth/tokens.js';
 import { makeAsset } from '../../test/support/factories.js';
-import { DRIVERS, startTestHub, type TestHub } from '../../test/support/test-hub.js';
+import { DRIVERS, startTestHub, type ApiResponse, type TestHub } from '../../test/support/test-hub.js';
+import { lockAlarmKeys } from './record-batch.js';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000);
@@ -149,6 +150,27 @@ describe.each(DRIVERS)('alarm lifecycle on %s', (driver) => {
     expect(r).toMatchObject({ kind: 'dead_letter', reason: 'unknown_device' });
     const rows = await t.hub.db.select().from(deadLetters).where(eq(deadLetters.reason, 'unknown_device'));
     expect(rows.some((d) => d.payload.includes(ghost))).toBe(true);
+  });
+
+  it.runIf(driver === 'postgres')('an acknowledgement waits for a batch that holds its alarm, so the batch cannot write over it', async () => {
+    const { asset, deviceId } = await newDevice();
+    const first = await send(deviceId, { code: 'E101', at: at(0), id: 'held-1' });
+    if (first.kind !== 'recorded') throw new Error(`not recorded: ${first.kind}`);
+    let ack: Promise<ApiResponse> | undefined;
+    let isAnswered = false;
+    await t.hub.db.transaction(async (tx) => {
+      // what a batch (of this hub or another) holds from its read of the alarm until it commits
+      await lockAlarmKeys(tx, [{ assetId: asset.id, faultCode: 'E101' }]);
+      ack = t.request('POST', `/api/alarms/${first.alarmId}/ack`, { token: t.adminToken });
+      void ack.finally(() => { isAnswered = true; });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(isAnswered).toBe(false);
+    });
+    expect((await ack!).status).toBe(200);
+    await send(deviceId, { code: 'E101', at: at(5), id: 'held-2' });
+    const [a] = await alarmsOf(asset.id, 'E101');
+    expect(a).toMatchObject({ state: 'acknowledged', count: 2 });
+    expect(a!.acknowledgedAt).not.toBeNull();
   });
 
   it('order rules open exactly one order per alarm once count, severity and window match', async () => {

@@ -69,7 +69,7 @@ export async function recordAlarmBatch(tx: Tx, items: AlarmItem[], fx: Effects, 
   // need not wait for the receipts' answer.
   const [fresh, , current] = await Promise.all([
     takeReceipts(tx, live, outcomes),
-    lockKeys(tx, [...new Set(keyedLive.map((k) => alarmKey(k.assetId, k.item.ev.faultCode)))]),
+    lockAlarmKeys(tx, keyedLive.map((k) => ({ assetId: k.assetId, faultCode: k.item.ev.faultCode }))),
     currentAlarms(tx, keyedLive, opts.flapWindowMs),
   ]);
   if (!fresh.length) return outcomes;
@@ -182,11 +182,24 @@ function groupByAlarmKey(keyed: Keyed[]) {
 /**
  * Two hubs with messages for the same (asset, fault code) take turns: a transaction-level
  * advisory lock per key, taken in one order so they cannot deadlock. The partial unique index
- * stays the last word.
+ * stays the last word. A batch holds its keys from before it reads the alarms until it commits
+ * what it decided from them; whatever else writes an alarm takes its key too (lockAlarm).
  */
-async function lockKeys(tx: Tx, keys: string[]) {
-  const list = textArray([...keys].sort().map((k) => `alarm:${k}`));
+export async function lockAlarmKeys(tx: Tx, keys: Array<{ assetId: string; faultCode: string }>) {
+  const list = textArray([...new Set(keys.map((k) => `alarm:${alarmKey(k.assetId, k.faultCode)}`))].sort());
   await tx.execute(sql`select count(pg_advisory_xact_lock(h)) from (select hashtextextended(k, 0) as h from unnest(${list}) as k order by 1) as s`);
+}
+
+// the key lockAlarmKeys builds, from the alarm's row
+const lockAlarmById = statement(`select pg_advisory_xact_lock(hashtextextended('alarm:' || "asset_id"::text || '|' || "fault_code", 0))
+  from "alarms" where "id" = $1::uuid`);
+
+/**
+ * Waits for any batch that holds the alarm's key: without it, an acknowledgement committed between
+ * a batch's read of the alarm and its write would be written over with what the batch had read.
+ */
+export async function lockAlarm(tx: Tx, alarmId: string): Promise<void> {
+  await lockAlarmById(tx, alarmId);
 }
 
 /** per key: the open alarm, else the latest cleared one (a raise may reopen it, a late message may belong to it) */

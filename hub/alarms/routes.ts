@@ -11,6 +11,7 @@ import { ListQuery, keyset, listOf, page } from '../http/pagination.js';
 import { conflictResponse, createRouter, errorResponses, json, notFoundResponse, requirePermission } from '../http/router.js';
 import { Conflict, NotFound } from '../platform/errors.js';
 import { toTimelineView } from '../requests/summary.js';
+import { lockAlarm } from './record-batch.js';
 import { toAlarmSummary } from './summary.js';
 
 const IdParam = z.object({ id: z.uuid() });
@@ -80,6 +81,7 @@ export function alarmRoutes(db: Db, bus: EventBus, mqtt: MqttHubServices) {
     const p = requirePermission(c, 'alarms.ack');
     const { id } = c.req.valid('param');
     const alarm = await commitWithEvents(db, bus, async (tx, emit) => {
+      await lockAlarm(tx, id);
       const [row] = await tx.update(alarms).set({ state: 'acknowledged', acknowledgedAt: new Date(), acknowledgedBy: p.userId, version: sql`${alarms.version} + 1`, updatedAt: new Date() })
         .where(and(eq(alarms.id, id), eq(alarms.state, 'active'))).returning();
       if (!row) {

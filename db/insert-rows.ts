@@ -1,12 +1,14 @@
 import { getTableColumns, getTableName, sql, type InferInsertModel, type InferSelectModel } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf, type DbOrTx } from './client.js';
-import { casing, columnsOf, ident, type ColumnList } from './statement.js';
+import { casing, columnsOf, ident, postgresClientOf, runOnPostgres, type ColumnList } from './statement.js';
 
 interface Shape {
   /** the statement, the same text for any number of rows, around its one parameter */
   head: string;
   tail: string;
+  /** head, `$1`, tail: the text as postgres.js is given it */
+  text: string;
   /** [TS key, column name] of the columns the rows give, in the statement's order */
   given: Array<[string, string]>;
   /** the returned columns and their reader (none: an empty list) */
@@ -28,13 +30,9 @@ function shapeOf(table: PgTable, keys: string[], onConflict: string, returning: 
   const returned = columnsOf(table, returning ?? Object.keys(columns)) as ColumnList<Record<string, unknown>>;
   const list = given.map(([, name]) => ident(name)).join(', ');
   const types = given.map(([k, name]) => `${ident(name)} ${columns[k]!.getSQLType()}`).join(', ');
-  shape = {
-    head: `insert into ${ident(getTableName(table))} (${list}) select ${list} from jsonb_to_recordset(`,
-    tail: `::jsonb) as x(${types})${onConflict ? ` ${onConflict}` : ''}` +
-      `${returned.list ? ` returning ${returned.list}` : ''}`,
-    given,
-    returned,
-  };
+  const head = `insert into ${ident(getTableName(table))} (${list}) select ${list} from jsonb_to_recordset(`;
+  const tail = `::jsonb) as x(${types})${onConflict ? ` ${onConflict}` : ''}${returned.list ? ` returning ${returned.list}` : ''}`;
+  shape = { head, tail, text: `${head}$1${tail}`, given, returned };
   shapes.set(cacheKey, shape);
   return shape;
 }
@@ -71,6 +69,9 @@ export async function insertRows<T extends PgTable, K extends keyof InferSelectM
     for (const [k, name] of shape.given) out[name] = r[k] ?? null;
     return out;
   });
-  const result: unknown = await db.execute(sql`${sql.raw(shape.head)}${JSON.stringify(json)}${sql.raw(shape.tail)}`);
+  const client = postgresClientOf(db);
+  const result: unknown = client
+    ? await runOnPostgres(client, shape.text, [JSON.stringify(json)])
+    : await db.execute(sql`${sql.raw(shape.head)}${JSON.stringify(json)}${sql.raw(shape.tail)}`);
   return rowsOf(result).map((r) => shape.returned.read(r) as Pick<InferSelectModel<T>, K>);
 }

@@ -20,13 +20,18 @@ export function raisesWithin(facts: RuleFacts, windowMinutes: number): number {
   return facts.buckets.reduce((n, b) => (b.bucket.getTime() + 60_000 > from ? n + b.raises : n), 0);
 }
 
+/** an active rule for this fault code, exactly or by prefix */
+export function coversCode(rule: OrderRule, faultCode: string): boolean {
+  return rule.isActive && (rule.isPrefix ? faultCode.startsWith(rule.faultCode) : faultCode === rule.faultCode);
+}
+
 /**
  * The first active rule (most specific code first: exact before prefix, longer prefix first)
  * that the alarm satisfies: code, minimum severity, and N occurrences (within a window, if set).
  */
 export function matchOrderRule(rules: readonly OrderRule[], facts: RuleFacts): OrderRule | null {
   const candidates = rules
-    .filter((r) => r.isActive && (r.isPrefix ? facts.faultCode.startsWith(r.faultCode) : facts.faultCode === r.faultCode))
+    .filter((r) => coversCode(r, facts.faultCode))
     .sort((a, b) => Number(a.isPrefix) - Number(b.isPrefix) || b.faultCode.length - a.faultCode.length);
   for (const r of candidates) {
     if (isMoreSevere(r.minSeverity, facts.severity)) continue;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { anyOf, textArray } from '../../db/any.js';
+import { anyOf } from '../../db/any.js';
 import { insertRows } from '../../db/insert-rows.js';
 import { columnsOf, statement } from '../../db/statement.js';
 import type { Tx } from '../../db/client.js';
@@ -17,7 +17,7 @@ import { toRequestSummary, toTimelineView } from '../requests/summary.js';
 import { slaOnReopen } from '../sla/pause.js';
 import { deadLetterRow, type DeadLetterInput, type DeadLetterReason } from './dead-letters.js';
 import { foldAlarm, minuteBuckets, priorityForSeverity, type AlarmDraft, type AlarmFacts, type AlarmMsg } from './lifecycle.js';
-import { matchOrderRule } from './order-rules.js';
+import { coversCode, matchOrderRule } from './order-rules.js';
 import { toAlarmSummary, type AlarmRow } from './summary.js';
 
 /** An alarm intake event and, for dead-lettering, the bytes it came from. */
@@ -90,11 +90,15 @@ export async function recordAlarmBatch(tx: Tx, items: AlarmItem[], fx: Effects, 
     for (const g of group) outcomes[g.index] = { kind: 'recorded', alarmId: owner.get(g.msg)! };
   }
   const requestIds = await openRequests(tx, written, current, codes, fx);
-  const rows = await writeAlarms(tx, written, current, requestIds, codes);
-  await writeOccurrences(tx, written);
-  await noteOnTimelines(tx, written, rows, codes, fx);
-  await reopenRequests(tx, written, rows, fx);
-  await openOrders(tx, written, rows, codes, rules, fx);
+  const writes = alarmWrites(written, current, requestIds, codes);
+  // The alarms, their occurrence history and their timeline entries in one pipeline, in that order
+  // (a history row needs its alarm): the entries are written from what the batch decided, so
+  // they need not wait for the alarms' update to answer.
+  const [rows] = await Promise.all([
+    writeAlarms(tx, writes), writeOccurrences(tx, written), noteOnTimelines(tx, written, writes.decided, codes, fx),
+  ]);
+  await reopenRequests(tx, written, rows, current, fx);
+  await openOrders(tx, written, rows, current, codes, rules, fx);
   for (const w of written) emitAlarmEvents(w.draft, rows.get(w.id), fx.events);
   return outcomes;
 }
@@ -108,8 +112,10 @@ const selectActiveRules = statement(`select ${ruleColumns.list} from "order_rule
 const codeColumns = columnsOf(faultCodes);
 const selectCodes = statement(`select ${codeColumns.list} from "fault_codes" where "code" = any($1::text[])`);
 const alarmColumns = columnsOf(alarms);
-const selectCurrentAlarms = statement(`select ${alarmColumns.list} from "alarms"
-  where "asset_id" = any($1::uuid[]) and "fault_code" = any($2::text[]) and ("state" <> 'cleared' or "state_changed_at" >= $3::timestamptz)`);
+const selectCurrentAlarms = statement(`select ${alarmColumns.list},
+    exists (select 1 from "service_orders" o where o."alarm_id" = "alarms"."id") as "has_order",
+    exists (select 1 from "service_requests" r where r."id" = "alarms"."request_id" and r."status" = 'resolved') as "is_request_resolved"
+  from "alarms" where "asset_id" = any($1::uuid[]) and "fault_code" = any($2::text[]) and ("state" <> 'cleared' or "state_changed_at" >= $3::timestamptz)`);
 const updateAlarms = statement(`update "alarms" set "state" = x."state", "severity" = x."severity", "message" = x."message",
   "count" = x."count", "first_seen_at" = x."firstSeenAt", "last_seen_at" = x."lastSeenAt", "state_changed_at" = x."stateChangedAt",
   "cleared_at" = x."clearedAt", "acknowledged_at" = x."acknowledgedAt", "acknowledged_by" = x."acknowledgedBy",
@@ -120,7 +126,6 @@ const updateAlarms = statement(`update "alarms" set "state" = x."state", "severi
     "acknowledgedAt" timestamptz, "acknowledgedBy" uuid, "isFlapping" boolean, "flapCount" int, "requestId" uuid)
   where "alarms"."id" = x."id"
   returning ${columnsOf(alarms, undefined, { qualified: true }).list}`);
-const selectOrderedAlarms = statement(`select "alarm_id" from "service_orders" where "alarm_id" = any($1::uuid[])`);
 const historyColumns = columnsOf(alarmOccurrences, ['alarmId', 'bucket', 'raises']);
 const selectHistory = statement(`select ${historyColumns.list} from "alarm_occurrences" where "alarm_id" = any($1::uuid[])`);
 
@@ -186,9 +191,9 @@ function groupByAlarmKey(keyed: Keyed[]) {
  * what it decided from them; whatever else writes an alarm takes its key too (lockAlarm).
  */
 export async function lockAlarmKeys(tx: Tx, keys: Array<{ assetId: string; faultCode: string }>) {
-  const list = textArray([...new Set(keys.map((k) => `alarm:${alarmKey(k.assetId, k.faultCode)}`))].sort());
-  await tx.execute(sql`select count(pg_advisory_xact_lock(h)) from (select hashtextextended(k, 0) as h from unnest(${list}) as k order by 1) as s`);
+  await lockByKey(tx, [...new Set(keys.map((k) => `alarm:${alarmKey(k.assetId, k.faultCode)}`))]);
 }
+const lockByKey = statement(`select count(pg_advisory_xact_lock(h)) from (select hashtextextended(k, 0) as h from unnest($1::text[]) as k order by 1) as s`);
 
 // the key lockAlarmKeys builds, from the alarm's row
 const lockAlarmById = statement(`select pg_advisory_xact_lock(hashtextextended('alarm:' || "asset_id"::text || '|' || "fault_code", 0))
@@ -202,14 +207,21 @@ export async function lockAlarm(tx: Tx, alarmId: string): Promise<void> {
   await lockAlarmById(tx, alarmId);
 }
 
-/** per key: the open alarm, else the latest cleared one (a raise may reopen it, a late message may belong to it) */
+/** An alarm as the batch found it, whether a rule has already opened its order, and whether its request was resolved. */
+type CurrentAlarm = AlarmRow & { hasOrder: boolean; isRequestResolved: boolean };
+
+/**
+ * Per key: the open alarm, else the latest cleared one (a raise may reopen it, a late message may
+ * belong to it). Read under the keys' locks, so `hasOrder` stays true to the end of the batch:
+ * only a batch holding an alarm's key opens its order.
+ */
 async function currentAlarms(tx: Tx, keyed: Keyed[], flapWindowMs: number) {
   const earliest = Math.min(...keyed.map((k) => k.msg.at.getTime()));
   const rows = (await selectCurrentAlarms(tx,
     [...new Set(keyed.map((k) => k.assetId))], [...new Set(keyed.map((k) => k.item.ev.faultCode))],
     new Date(earliest - flapWindowMs).toISOString(),
-  )).map(alarmColumns.read);
-  const byKey = new Map<string, AlarmRow>();
+  )).map((r): CurrentAlarm => ({ ...alarmColumns.read(r), hasOrder: r.has_order === true, isRequestResolved: r.is_request_resolved === true }));
+  const byKey = new Map<string, CurrentAlarm>();
   for (const r of rows) {
     const key = alarmKey(r.assetId, r.faultCode);
     const had = byKey.get(key);
@@ -255,34 +267,52 @@ function toColumns(f: AlarmFacts) {
   };
 }
 
-/** Existing alarms first (one may be cleared here before a new one for its key is inserted), then the new ones. */
-async function writeAlarms(
-  tx: Tx, written: Array<{ draft: AlarmDraft; id: string; group: Keyed[] }>, current: Map<string, AlarmRow>,
+/** An alarm as the batch leaves it, known before the write answers: what its timeline entries say. */
+type DecidedAlarm = AlarmFacts & { id: string; faultCode: string; deviceId: string | null; requestId: string | null };
+
+/** The batch's alarm rows: updates of the alarms it found, inserts of the new ones, and each as decided. */
+function alarmWrites(
+  written: Array<{ draft: AlarmDraft; id: string; group: Keyed[] }>, current: Map<string, AlarmRow>,
   requestIds: Map<string, string>, codes: CodeInfo,
 ) {
   const byId = new Map([...current.values()].map((c) => [c.id, c]));
-  const existing = written.filter((w) => w.draft.id).map((w) => {
-    const had = byId.get(w.id)!;
-    return { id: w.id, ...toColumns(w.draft.facts), requestId: had.requestId ?? requestIds.get(w.id) ?? null };
-  });
-  const added = written.filter((w) => !w.draft.id).map((w) => {
+  const existing: Array<ReturnType<typeof toColumns> & { id: string; requestId: string | null }> = [];
+  const added: Array<typeof alarms.$inferInsert> = [];
+  const decided = new Map<string, DecidedAlarm>();
+  for (const w of written) {
+    const had = w.draft.id ? byId.get(w.id)! : null;
     const ev = w.group[0]!.item.ev;
-    const info = codes.get(ev.faultCode);
-    return {
-      id: w.id, assetId: w.group[0]!.assetId, deviceId: ev.deviceId, faultCode: ev.faultCode, faultCodeId: info?.id ?? null,
-      isUnknownCode: !info, requestId: requestIds.get(w.id) ?? null, ...toColumns(w.draft.facts),
-    };
-  });
-  const rows = new Map<string, AlarmRow>();
-  if (existing.length) {
+    const requestId = had?.requestId ?? requestIds.get(w.id) ?? null;
+    if (had) existing.push({ id: w.id, ...toColumns(w.draft.facts), requestId });
+    else {
+      const info = codes.get(ev.faultCode);
+      added.push({
+        id: w.id, assetId: w.group[0]!.assetId, deviceId: ev.deviceId, faultCode: ev.faultCode, faultCodeId: info?.id ?? null,
+        isUnknownCode: !info, requestId, ...toColumns(w.draft.facts),
+      });
+    }
+    decided.set(w.id, { ...w.draft.facts, id: w.id, faultCode: had?.faultCode ?? ev.faultCode, deviceId: had ? had.deviceId : ev.deviceId, requestId });
+  }
+  return { existing, added, decided };
+}
+
+/**
+ * Existing alarms first (one may be cleared here before a new one for its key is inserted), then
+ * the new ones: both statements are issued at once, so they go in one pipeline and run in order.
+ */
+async function writeAlarms(tx: Tx, writes: ReturnType<typeof alarmWrites>) {
+  const [updated, inserted] = await Promise.all([
     // One JSON parameter for the whole batch: building a statement with a parameter per column
     // per row cost more CPU than the database spent running it (drizzle's SQL builder, profiled).
-    for (const r of await updateAlarms(tx, JSON.stringify(existing))) {
-      const a = alarmColumns.read(r);
-      rows.set(a.id, a);
-    }
+    writes.existing.length ? updateAlarms(tx, JSON.stringify(writes.existing)) : [],
+    insertRows(tx, alarms, writes.added),
+  ]);
+  const rows = new Map<string, AlarmRow>();
+  for (const r of updated) {
+    const a = alarmColumns.read(r);
+    rows.set(a.id, a);
   }
-  for (const r of await insertRows(tx, alarms, added)) rows.set(r.id, r);
+  for (const r of inserted) rows.set(r.id, r);
   return rows;
 }
 
@@ -300,10 +330,10 @@ async function writeOccurrences(tx: Tx, written: Array<{ draft: AlarmDraft; id: 
 
 /** One timeline entry per state change (raise, clear, reopen), never per repeat. */
 async function noteOnTimelines(
-  tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, codes: CodeInfo, fx: Effects,
+  tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, decided: Map<string, DecidedAlarm>, codes: CodeInfo, fx: Effects,
 ) {
   const values = written.flatMap((w) => {
-    const a = rows.get(w.id);
+    const a = decided.get(w.id);
     if (!a?.requestId) return [];
     const name = `${a.faultCode} ${codes.get(a.faultCode)?.description ?? '(unknown code)'}`;
     return w.draft.transitions.map((t) => ({
@@ -318,9 +348,16 @@ async function noteOnTimelines(
   for (const e of await insertRows(tx, timelineEntries, values)) fx.events.push({ type: 'request.timeline_added', data: toTimelineView(e) });
 }
 
-/** A flapping alarm's request was resolved meanwhile: it is not solved, so it goes back to work. */
-async function reopenRequests(tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, fx: Effects) {
-  const ids = written.filter((w) => w.draft.transitions.includes('reopened')).flatMap((w) => rows.get(w.id)?.requestId ?? []);
+/**
+ * A flapping alarm's request was resolved meanwhile: it is not solved, so it goes back to work.
+ * Whether it was resolved came with the alarm: most reopened alarms of a storm have their request
+ * still open, and the batch need not ask again (the update checks once more).
+ */
+async function reopenRequests(
+  tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, current: Map<string, CurrentAlarm>, fx: Effects,
+) {
+  const resolved = new Set([...current.values()].flatMap((c) => (c.isRequestResolved ? [c.id] : [])));
+  const ids = written.filter((w) => resolved.has(w.id) && w.draft.transitions.includes('reopened')).flatMap((w) => rows.get(w.id)?.requestId ?? []);
   if (!ids.length) return;
   const reopened = await tx.update(serviceRequests)
     .set({ status: 'in_progress', resolvedAt: null, version: sql`${serviceRequests.version} + 1`, updatedAt: new Date() })
@@ -331,24 +368,24 @@ async function reopenRequests(tx: Tx, written: Array<{ draft: AlarmDraft; id: st
 
 /** Condition-based orders: exactly one per alarm, when a rule first matches its count, severity and window. */
 async function openOrders(
-  tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, codes: CodeInfo, rules: OrderRuleRow[], fx: Effects,
+  tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, current: Map<string, CurrentAlarm>,
+  codes: CodeInfo, rules: OrderRuleRow[], fx: Effects,
 ) {
-  const candidates = written.filter((w) => (w.draft.raises > 0 || w.draft.isMoreSevere) && rows.get(w.id)?.state !== 'cleared'
-    && rows.get(w.id)?.requestId).map((w) => rows.get(w.id)!);
-  if (!candidates.length || !rules.length) return;
-  const ids = candidates.map((a) => a.id);
-  const done = new Set((await selectOrderedAlarms(tx, ids)).map((o) => o.alarm_id as string));
-  // Most alarms of a storm have their order already: read the history only of those still without one.
-  const open = ids.filter((id) => !done.has(id));
-  if (!open.length) return;
-  const history = (await selectHistory(tx, open)).map(historyColumns.read);
+  if (!rules.length) return;
+  // Most alarms of a storm have their order already: the batch read that with the alarm.
+  const ordered = new Set([...current.values()].flatMap((c) => (c.hasOrder ? [c.id] : [])));
+  const candidates = written.filter((w) => !ordered.has(w.id) && (w.draft.raises > 0 || w.draft.isMoreSevere)
+    && rows.get(w.id)?.state !== 'cleared' && rows.get(w.id)?.requestId).map((w) => rows.get(w.id)!);
+  // the occurrence history counts only for a rule with a window
+  if (!candidates.length) return;
+  const windowed = candidates.filter((a) => rules.some((r) => r.windowMinutes && coversCode(r, a.faultCode))).map((a) => a.id);
+  const history = windowed.length ? (await selectHistory(tx, windowed)).map(historyColumns.read) : [];
   const bucketsOf = new Map<string, typeof history>();
   for (const h of history) {
     const list = bucketsOf.get(h.alarmId);
     if (list) list.push(h); else bucketsOf.set(h.alarmId, [h]);
   }
   const orders = candidates.flatMap((a) => {
-    if (done.has(a.id)) return [];
     const rule = matchOrderRule(rules, { ...a, buckets: bucketsOf.get(a.id) ?? [] });
     if (!rule) return [];
     const info = codes.get(a.faultCode);

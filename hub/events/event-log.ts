@@ -1,7 +1,19 @@
-import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
-import { rowsOf, type DbOrTx, type Tx } from '../../db/client.js';
+import { and, asc, eq, gt, lt } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../../db/client.js';
+import { statement } from '../../db/statement.js';
 import { domainEvents, eventCounter } from '../../db/schema/index.js';
 import { DomainEvent, roomsFor, type LoggedEvent } from '../contracts/domain-events.js';
+
+// One statement: the counter moves by the batch's size and the rows take the numbers below it,
+// with one JSON parameter for the batch (an alarm storm logs hundreds of events per commit).
+// Parameters: the batch's size (twice) and its rows.
+const insertEvents = statement(`with c as (
+    update "event_counter" set last_seq = last_seq + $1::int where id = 1 returning last_seq
+  )
+  insert into "domain_events" (seq, id, type, payload, rooms, committed_at)
+  select c.last_seq - $2::int + 1 + x.i, gen_random_uuid(), x.type, x.payload, x.rooms, now()
+  from c, jsonb_to_recordset($3::jsonb) as x(i int, type text, payload jsonb, rooms text[])
+  returning seq::float8 as seq, committed_at`);
 
 /**
  * Appends a batch's events with numbers in commit order. Call it last in the transaction:
@@ -13,16 +25,7 @@ export async function appendEvents(tx: Tx, events: DomainEvent[]): Promise<Logge
   if (events.length === 0) return [];
   for (const e of events) DomainEvent.parse(e);
   const rows = events.map((e, i) => ({ i, type: e.type, payload: e.data as Record<string, unknown>, rooms: roomsFor(e) }));
-  // One statement: the counter moves by the batch's size and the rows take the numbers below
-  // it, with one JSON parameter for the batch (an alarm storm logs hundreds of events per commit).
-  const inserted = await tx.execute(sql`with c as (
-      update ${eventCounter} set last_seq = last_seq + ${events.length}::int where id = 1 returning last_seq
-    )
-    insert into ${domainEvents} (seq, id, type, payload, rooms, committed_at)
-    select c.last_seq - ${events.length}::int + 1 + x.i, gen_random_uuid(), x.type, x.payload, x.rooms, now()
-    from c, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(i int, type text, payload jsonb, rooms text[])
-    returning seq::float8 as seq, committed_at`);
-  const out = rowsOf(inserted) as Array<{ seq: number; committed_at: Date | string }>;
+  const out = await insertEvents(tx, events.length, events.length, JSON.stringify(rows)) as Array<{ seq: number; committed_at: Date | string }>;
   if (out.length !== events.length) throw new Error('event_counter row missing: migrations not applied');
   const first = out.reduce((m, r) => Math.min(m, Number(r.seq)), Infinity);
   // now() is the transaction's start: one commit time for every row

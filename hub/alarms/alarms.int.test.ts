@@ -10,6 +10,7 @@ import { hashToken } from '../auth/tokens.js';
 import { makeAsset } from '../../test/support/factories.js';
 import { DRIVERS, startTestHub, type ApiResponse, type TestHub } from '../../test/support/test-hub.js';
 import { lockAlarmKeys } from './record-batch.js';
+import { toAlarmSummary } from './summary.js';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000);
@@ -76,6 +77,9 @@ describe.each(DRIVERS)('alarm lifecycle on %s', (driver) => {
     expect(cleared).toMatchObject({ state: 'cleared', clearedAt: at(80), stateChangedAt: at(80), count: 42 });
     expect((await alarmEntries(req!.id)).map((e) => e.data.event)).toEqual(['raised', 'cleared']);
     expect(published.some((e) => e.type === 'alarm.cleared' && e.data.alarm.id === a!.id && e.rooms.includes(`request:${req!.id}`))).toBe(true);
+    // the events tell the alarm as it is stored (the batch builds an updated row without reading it back)
+    const last = published.filter((e) => e.type.startsWith('alarm.') && (e.data as { alarm: { id: string } }).alarm.id === a!.id).at(-1);
+    expect((last!.data as { alarm: unknown }).alarm).toEqual(toAlarmSummary(cleared!));
   });
 
   it('a raise within the flapping window reopens the alarm and its resolved request; later, it is a new alarm', async () => {

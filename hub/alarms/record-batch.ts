@@ -294,15 +294,18 @@ function alarmWrites(
       const columns = { id: w.id, ...toColumns(w.draft.facts), requestId };
       existing.push(columns);
       const { hasOrder: _o, isRequestResolved: _r, ...row } = had;
-      updated.set(w.id, { ...row, ...columns, version: had.version + 1, updatedAt: now });
+      const after = { ...row, ...columns, version: had.version + 1, updatedAt: now };
+      updated.set(w.id, after);
+      decided.set(w.id, after);
     } else {
       const info = codes.get(ev.faultCode);
-      added.push({
+      const row = {
         id: w.id, assetId: w.group[0]!.assetId, deviceId: ev.deviceId, faultCode: ev.faultCode, faultCodeId: info?.id ?? null,
         isUnknownCode: !info, requestId, ...toColumns(w.draft.facts),
-      });
+      };
+      added.push(row);
+      decided.set(w.id, row);
     }
-    decided.set(w.id, { ...w.draft.facts, id: w.id, faultCode: had?.faultCode ?? ev.faultCode, deviceId: had ? had.deviceId : ev.deviceId, requestId });
   }
   return { existing, updated, added, decided };
 }
@@ -385,8 +388,8 @@ async function openOrders(
   const ordered = new Set([...current.values()].flatMap((c) => (c.hasOrder ? [c.id] : [])));
   const candidates = written.filter((w) => !ordered.has(w.id) && (w.draft.raises > 0 || w.draft.isMoreSevere)
     && rows.get(w.id)?.state !== 'cleared' && rows.get(w.id)?.requestId).map((w) => rows.get(w.id)!);
-  // the occurrence history counts only for a rule with a window
   if (!candidates.length) return;
+  // the occurrence history counts only for a rule with a window
   const windowed = candidates.filter((a) => rules.some((r) => r.windowMinutes && coversCode(r, a.faultCode))).map((a) => a.id);
   const history = windowed.length ? (await selectHistory(tx, windowed)).map(historyColumns.read) : [];
   const bucketsOf = new Map<string, typeof history>();

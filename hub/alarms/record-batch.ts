@@ -111,11 +111,16 @@ const ruleColumns = columnsOf(orderRules);
 const selectActiveRules = statement(`select ${ruleColumns.list} from "order_rules" where "is_active"`);
 const codeColumns = columnsOf(faultCodes);
 const selectCodes = statement(`select ${codeColumns.list} from "fault_codes" where "code" = any($1::text[])`);
-const alarmColumns = columnsOf(alarms);
+const alarmColumns = columnsOf(alarms, undefined, { qualified: true });
+// By the batch's (asset, fault code) pairs, not by its assets and its codes apart: in a storm
+// whose batches touch most assets and codes, that cross product read every alarm of the fleet,
+// cleared ones within the flapping window too, for a few hundred keys.
 const selectCurrentAlarms = statement(`select ${alarmColumns.list},
     exists (select 1 from "service_orders" o where o."alarm_id" = "alarms"."id") as "has_order",
     exists (select 1 from "service_requests" r where r."id" = "alarms"."request_id" and r."status" = 'resolved') as "is_request_resolved"
-  from "alarms" where "asset_id" = any($1::uuid[]) and "fault_code" = any($2::text[]) and ("state" <> 'cleared' or "state_changed_at" >= $3::timestamptz)`);
+  from unnest($1::uuid[], $2::text[]) as k("asset_id", "fault_code")
+  join "alarms" on "alarms"."asset_id" = k."asset_id" and "alarms"."fault_code" = k."fault_code"
+  where "alarms"."state" <> 'cleared' or "alarms"."state_changed_at" >= $3::timestamptz`);
 const updateAlarms = statement(`update "alarms" set "state" = x."state", "severity" = x."severity", "message" = x."message",
   "count" = x."count", "first_seen_at" = x."firstSeenAt", "last_seen_at" = x."lastSeenAt", "state_changed_at" = x."stateChangedAt",
   "cleared_at" = x."clearedAt", "acknowledged_at" = x."acknowledgedAt", "acknowledged_by" = x."acknowledgedBy",
@@ -217,8 +222,9 @@ type CurrentAlarm = AlarmRow & { hasOrder: boolean; isRequestResolved: boolean }
  */
 async function currentAlarms(tx: Tx, keyed: Keyed[], flapWindowMs: number) {
   const earliest = Math.min(...keyed.map((k) => k.msg.at.getTime()));
+  const keys = new Map(keyed.map((k) => [alarmKey(k.assetId, k.item.ev.faultCode), k]));
   const rows = (await selectCurrentAlarms(tx,
-    [...new Set(keyed.map((k) => k.assetId))], [...new Set(keyed.map((k) => k.item.ev.faultCode))],
+    [...keys.values()].map((k) => k.assetId), [...keys.values()].map((k) => k.item.ev.faultCode),
     new Date(earliest - flapWindowMs).toISOString(),
   )).map((r): CurrentAlarm => ({ ...alarmColumns.read(r), hasOrder: r.has_order === true, isRequestResolved: r.is_request_resolved === true }));
   const byKey = new Map<string, CurrentAlarm>();

@@ -7,7 +7,7 @@ import type { Tx } from '../../db/client.js';
 import {
   alarmOccurrences, alarms, deadLetters, devices, faultCodes, intakeReceipts, orderRules, serviceRequests, timelineEntries,
 } from '../../db/schema/index.js';
-import type { DomainEvent } from '../contracts/domain-events.js';
+import type { AlarmRepeat, DomainEvent } from '../contracts/domain-events.js';
 import type { IntakeEvent } from '../contracts/intake-event.js';
 import type { Severity } from '../contracts/model.js';
 import { identify } from '../identify/identify.js';
@@ -18,7 +18,7 @@ import { slaOnReopen } from '../sla/pause.js';
 import { deadLetterRow, type DeadLetterInput, type DeadLetterReason } from './dead-letters.js';
 import { foldAlarm, minuteBuckets, priorityForSeverity, type AlarmDraft, type AlarmFacts, type AlarmMsg } from './lifecycle.js';
 import { coversCode, matchOrderRule } from './order-rules.js';
-import { toAlarmSummary, type AlarmRow } from './summary.js';
+import { toAlarmRepeat, toAlarmSummary, type AlarmRow } from './summary.js';
 
 /** An alarm intake event and, for dead-lettering, the bytes it came from. */
 export interface AlarmItem {
@@ -99,7 +99,7 @@ export async function recordAlarmBatch(tx: Tx, items: AlarmItem[], fx: Effects, 
   ]);
   await reopenRequests(tx, written, rows, current, fx);
   await openOrders(tx, written, rows, current, codes, rules, fx);
-  for (const w of written) emitAlarmEvents(w.draft, rows.get(w.id), fx.events);
+  emitAlarmEvents(written, rows, fx.events);
   return outcomes;
 }
 
@@ -419,12 +419,23 @@ async function openOrders(
   await createServiceOrders(tx, orders, (e) => fx.events.push(e));
 }
 
-/** Transitions as they happened; repeats alone coalesce to one latest-state event per alarm per batch. */
-function emitAlarmEvents(d: AlarmDraft, row: AlarmRow | undefined, events: DomainEvent[]) {
-  if (!row) return;
-  const alarm = toAlarmSummary(row);
-  for (const t of d.transitions) {
-    events.push(t === 'cleared' ? { type: 'alarm.cleared', data: { alarm } } : { type: 'alarm.raised', data: { alarm, reopened: t === 'reopened' } });
+/**
+ * Transitions as they happened, each with the alarm's full snapshot; the batch's repeats in one
+ * `alarm.repeated`, an entry per alarm with what a repeat changes.
+ */
+function emitAlarmEvents(written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, events: DomainEvent[]) {
+  const repeats: AlarmRepeat[] = [];
+  for (const { draft: d, id } of written) {
+    const row = rows.get(id);
+    if (!row) continue;
+    if (!d.transitions.length) {
+      if (d.recorded.length) repeats.push(toAlarmRepeat(row));
+      continue;
+    }
+    const alarm = toAlarmSummary(row);
+    for (const t of d.transitions) {
+      events.push(t === 'cleared' ? { type: 'alarm.cleared', data: { alarm } } : { type: 'alarm.raised', data: { alarm, reopened: t === 'reopened' } });
+    }
   }
-  if (!d.transitions.length && d.recorded.length) events.push({ type: 'alarm.repeated', data: { alarm } });
+  if (repeats.length) events.push({ type: 'alarm.repeated', data: { alarms: repeats } });
 }

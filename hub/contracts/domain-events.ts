@@ -85,6 +85,22 @@ export const AlarmSummary = z.object({
   version: z.number().int(),
 });
 export type AlarmSummary = z.infer<typeof AlarmSummary>;
+/**
+ * What a repeat can change on an alarm (no state change: those are raised / cleared events with
+ * the full snapshot). A repeat may also give an alarm its request (one whose clear overtook its
+ * raise). Applies to a snapshot of a lower version.
+ */
+export const AlarmRepeat = z.object({
+  id: z.uuid(),
+  requestId: z.uuid().nullable(),
+  severity: Severity,
+  message: z.string().nullable(),
+  count: z.number().int(),
+  firstSeenAt: z.iso.datetime(),
+  lastSeenAt: z.iso.datetime(),
+  version: z.number().int(),
+});
+export type AlarmRepeat = z.infer<typeof AlarmRepeat>;
 /** A purchase request for a part that was missing at a visit. */
 export const RequisitionSummary = z.object({
   id: z.uuid(), orderId: z.uuid(), requestId: z.uuid(), partNumber: z.string(), description: z.string(),
@@ -150,8 +166,13 @@ export const DomainEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('order.created'), data: OrderSummary }),
   /** a new alarm, or a cleared one raised again within the flapping window (`reopened`) */
   z.object({ type: z.literal('alarm.raised'), data: z.object({ alarm: AlarmSummary, reopened: z.boolean() }) }),
-  /** latest-state: one per alarm per batch however many repeats it held; the newest supersedes */
-  z.object({ type: z.literal('alarm.repeated'), data: z.object({ alarm: AlarmSummary }) }),
+  /**
+   * The repeats one alarm batch recorded, one entry per alarm however many repeats it held: one
+   * event per batch, not per alarm (in a storm, most of a batch's alarms only repeat, and each
+   * was a full snapshot checked, logged as a row and sent as an event of its own). Only to the
+   * `alarms` room: a request's room would hear of other requests' alarms.
+   */
+  z.object({ type: z.literal('alarm.repeated'), data: z.object({ alarms: z.array(AlarmRepeat).min(1) }) }),
   z.object({ type: z.literal('alarm.cleared'), data: z.object({ alarm: AlarmSummary }) }),
   z.object({ type: z.literal('alarm.acknowledged'), data: z.object({ alarm: AlarmSummary }) }),
   z.object({
@@ -213,8 +234,9 @@ export function roomsFor(event: DomainEvent): string[] {
       return [`request:${event.data.requestId}`];
     case 'order.created':
       return orderRooms(event.data);
-    case 'alarm.raised':
     case 'alarm.repeated':
+      return ['alarms'];
+    case 'alarm.raised':
     case 'alarm.cleared':
     case 'alarm.acknowledged':
       return event.data.alarm.requestId ? ['alarms', `request:${event.data.alarm.requestId}`] : ['alarms'];
@@ -278,9 +300,6 @@ export function coalesceKeyOf(event: DomainEvent): string | null {
   switch (event.type) {
     case 'request.updated':
       return `request:${event.data.request.id}`;
-    // A full snapshot of the alarm: during a storm the newest repeat supersedes the earlier ones.
-    case 'alarm.repeated':
-      return `alarm:${event.data.alarm.id}`;
     default:
       return null;
   }

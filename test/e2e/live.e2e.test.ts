@@ -244,6 +244,17 @@ describe('live journey: MQTT alarm → two boards → claim → offline resume �
     await second.waitFor({ timeout: 10_000 });
     await expect.poll(() => second.textContent(), { timeout: 15_000 }).toContain(unitSerial);
     expect(await second.textContent()).toContain('Bäckerei Müller GmbH');
+    // Repeats arrive as one alarm.repeated per batch with what they change: the count rises, and
+    // a more severe repeat moves the alarm up the panel, the rest of the row kept.
+    const occurrences = () => second.locator('td').nth(5).textContent();
+    expect((await occurrences())?.trim()).toBe('1');
+    for (const [i, severity] of (['minor', 'critical'] as const).entries()) {
+      await device.publishAsync(`devices/${deviceId}/alarms`, JSON.stringify({ id: `live-2-r${i}`, code: 'E310', state: 'raised', severity, ts: new Date().toISOString() }), { qos: 1 });
+    }
+    await expect.poll(async () => (await occurrences())?.trim(), { timeout: 10_000 }).toBe('3');
+    expect(await table.locator('tbody tr').first().textContent()).toContain('E310');
+    expect(await second.textContent()).toContain('Türkontakt offen');
+    expect(await second.textContent()).toContain(unitSerial);
     await pageB.screenshot({ path: `${shots}/27-alarms-with-units.png` });
   });
 });

@@ -14,10 +14,27 @@ describe('applyToAlarms', () => {
     expect(list.map((a) => a.id)).toEqual(['a2', 'a1']);
   });
 
-  it('replaces an alarm with a newer snapshot (repeated: more occurrences) and ignores an older one', () => {
-    const list = applyToAlarms([alarm()], { type: 'alarm.repeated', data: { alarm: alarm({ count: 5, version: 3, isFlapping: true }) } });
-    expect(list[0]).toMatchObject({ count: 5, isFlapping: true });
-    expect(applyToAlarms(list, { type: 'alarm.repeated', data: { alarm: alarm({ count: 2, version: 2 }) } })[0]!.count).toBe(5);
+  it('replaces an alarm with a newer snapshot and ignores an older one', () => {
+    const list = applyToAlarms([alarm()], { type: 'alarm.acknowledged', data: { alarm: alarm({ state: 'acknowledged', count: 5, version: 3, isFlapping: true }) } });
+    expect(list[0]).toMatchObject({ count: 5, isFlapping: true, state: 'acknowledged' });
+    expect(applyToAlarms(list, { type: 'alarm.raised', data: { alarm: alarm({ count: 2, version: 2 }), reopened: false } })[0]!.count).toBe(5);
+  });
+
+  it('applies a batch of repeats to the alarms it shows, newer versions only, keeping the rest of each alarm', () => {
+    const shown = [alarm({ state: 'acknowledged', acknowledgedBy: 'u1', version: 4 }), alarm({ id: 'a2', severity: 'minor', version: 2 })];
+    const repeat = (id: string, over: Partial<Alarm>) => ({
+      id, requestId: 'r1', severity: 'major' as const, message: 'Hochdruck', count: 7,
+      firstSeenAt: '2026-11-23T10:00:00.000Z', lastSeenAt: '2026-11-23T10:05:00.000Z', version: 5, ...over,
+    });
+    const list = applyToAlarms(shown, { type: 'alarm.repeated', data: { alarms: [
+      repeat('a1', { count: 3, version: 4 }), // not newer than what the panel has: ignored
+      repeat('a2', { severity: 'critical', count: 9, version: 3 }),
+      repeat('a9', { count: 2 }), // not on the panel (cleared, or past its list): not added
+    ] } });
+    expect(list.map((a) => [a.id, a.count, a.severity])).toEqual([['a2', 9, 'critical'], ['a1', 1, 'major']]);
+    expect(list[0]).toMatchObject({ requestId: 'r1', message: 'Hochdruck', lastSeenAt: '2026-11-23T10:05:00.000Z', faultCode: 'E205', assetId: 'as1' });
+    expect(list[1]).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'u1' });
+    expect(alarmOf({ type: 'alarm.repeated', data: { alarms: [repeat('a2', {})] } })).toBeNull();
   });
 
   it('drops a cleared alarm from the active list', () => {

@@ -1,14 +1,15 @@
 import type { Alarm, DomainEvent } from '../api/types';
 
-// Pure rules for the alarm panel: alarm.raised / repeated / acknowledged / cleared each carry a
-// full AlarmSummary (hub/contracts/domain-events.ts), so the newest snapshot wins.
+// Pure rules for the alarm panel. alarm.raised / acknowledged / cleared carry a full AlarmSummary
+// (hub/contracts/domain-events.ts), so the newest snapshot wins; alarm.repeated carries, for each
+// alarm a batch of repeats touched, only what a repeat changes (count, last seen, severity, …).
 
 const SEVERITY_RANK: Record<string, number> = { critical: 0, major: 1, minor: 2, warning: 3 };
 
+/** the full snapshot an event carries (a repeat carries none) */
 export function alarmOf(event: DomainEvent): Alarm | null {
   switch (event.type) {
     case 'alarm.raised':
-    case 'alarm.repeated':
     case 'alarm.acknowledged':
     case 'alarm.cleared':
       return event.data.alarm;
@@ -17,8 +18,23 @@ export function alarmOf(event: DomainEvent): Alarm | null {
   }
 }
 
-/** Keeps the active (and acknowledged) alarms: newer snapshots replace, cleared ones leave. */
+/**
+ * Keeps the active (and acknowledged) alarms: newer snapshots replace, cleared ones leave, a
+ * repeat updates an alarm the panel shows (one it does not show was cleared or is past its
+ * list, and a repeat does not bring it back).
+ */
 export function applyToAlarms(list: readonly Alarm[], event: DomainEvent): Alarm[] {
+  if (event.type === 'alarm.repeated') {
+    const repeats = new Map(event.data.alarms.map((r) => [r.id, r]));
+    let isChanged = false;
+    const out = list.map((a) => {
+      const r = repeats.get(a.id);
+      if (!r || r.version <= a.version) return a;
+      isChanged = true;
+      return { ...a, ...r };
+    });
+    return isChanged ? sortAlarms(out) : (list as Alarm[]);
+  }
   const next = alarmOf(event);
   if (!next) return list as Alarm[];
   const at = list.findIndex((a) => a.id === next.id);

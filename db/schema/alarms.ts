@@ -43,7 +43,7 @@ export const alarms = pgTable('alarms', {
   // The database, not the code, keeps one open alarm per (asset, fault code): racing hubs cannot make twins.
   uniqueIndex('alarms_open_key').on(t.assetId, t.faultCode).where(sql`${t.state} <> 'cleared'`),
   index('alarms_asset_code_idx').on(t.assetId, t.faultCode, t.stateChangedAt),
-  index('alarms_state_idx').on(t.state, t.lastSeenAt),
+  index('alarms_state_idx').on(t.state, t.createdAt, t.id),
   index('alarms_request_idx').on(t.requestId),
 ]);
 

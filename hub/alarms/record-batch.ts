@@ -89,16 +89,18 @@ export async function recordAlarmBatch(tx: Tx, items: AlarmItem[], fx: Effects, 
     }
     for (const g of group) outcomes[g.index] = { kind: 'recorded', alarmId: owner.get(g.msg)! };
   }
-  const requestIds = await openRequests(tx, written, current, codes, fx);
-  const writes = alarmWrites(written, current, requestIds, codes);
+  // the alarms the batch found, by id: what openRequests, alarmWrites, reopenRequests and openOrders look up
+  const found = new Map([...current.values()].map((c) => [c.id, c]));
+  const requestIds = await openRequests(tx, written, found, codes, fx);
+  const writes = alarmWrites(written, found, requestIds, codes);
   // The alarms, their occurrence history and their timeline entries in one pipeline, in that order
   // (a history row needs its alarm): the entries are written from what the batch decided, so
   // they need not wait for the alarms' update to answer.
   const [rows] = await Promise.all([
     writeAlarms(tx, writes), writeOccurrences(tx, written), noteOnTimelines(tx, written, writes.decided, codes, fx),
   ]);
-  await reopenRequests(tx, written, rows, current, fx);
-  await openOrders(tx, written, rows, current, codes, rules, fx);
+  await reopenRequests(tx, written, rows, found, fx);
+  await openOrders(tx, written, rows, found, codes, rules, fx);
   emitAlarmEvents(written, rows, fx.events);
   return outcomes;
 }
@@ -222,9 +224,9 @@ type CurrentAlarm = AlarmRow & { hasOrder: boolean; isRequestResolved: boolean }
  */
 async function currentAlarms(tx: Tx, keyed: Keyed[], flapWindowMs: number) {
   const earliest = Math.min(...keyed.map((k) => k.msg.at.getTime()));
-  const keys = new Map(keyed.map((k) => [alarmKey(k.assetId, k.item.ev.faultCode), k]));
+  const pairs = [...new Map(keyed.map((k) => [alarmKey(k.assetId, k.item.ev.faultCode), k])).values()];
   const rows = (await selectCurrentAlarms(tx,
-    [...keys.values()].map((k) => k.assetId), [...keys.values()].map((k) => k.item.ev.faultCode),
+    pairs.map((k) => k.assetId), pairs.map((k) => k.item.ev.faultCode),
     new Date(earliest - flapWindowMs).toISOString(),
   )).map((r): CurrentAlarm => ({ ...alarmColumns.read(r), hasOrder: r.has_order === true, isRequestResolved: r.is_request_resolved === true }));
   const byKey = new Map<string, CurrentAlarm>();
@@ -239,16 +241,15 @@ async function currentAlarms(tx: Tx, keyed: Keyed[], flapWindowMs: number) {
 
 /** A request for every alarm that has a raise and none yet: a new alarm, or one whose clear overtook its raise. */
 async function openRequests(
-  tx: Tx, written: Array<{ draft: AlarmDraft; id: string; group: Keyed[] }>, current: Map<string, AlarmRow>, codes: CodeInfo, fx: Effects,
+  tx: Tx, written: Array<{ draft: AlarmDraft; id: string; group: Keyed[] }>, found: Map<string, AlarmRow>, codes: CodeInfo, fx: Effects,
 ) {
   const ids = new Map<string, string>();
   // the new requests are decided one by one and written together (flushCreates)
   const ctx: BatchContext = { creates: [] };
-  const byId = new Map([...current.values()].map((c) => [c.id, c]));
   // Concurrently: postgres.js pipelines the statements on the transaction's connection, so a batch
   // with many new alarms does not pay a round trip per statement per request.
   await Promise.all(written.map(async (w) => {
-    if ((w.draft.id && byId.get(w.draft.id)?.requestId) || w.draft.facts.count === 0) return;
+    if ((w.draft.id && found.get(w.draft.id)?.requestId) || w.draft.facts.count === 0) return;
     const first = w.group[0]!.item.ev;
     const info = codes.get(first.faultCode);
     const ev: IntakeEvent = {
@@ -283,17 +284,16 @@ type DecidedAlarm = AlarmFacts & { id: string; faultCode: string; deviceId: stri
  * 20 columns of a thousand rows for the hub to parse in a storm).
  */
 function alarmWrites(
-  written: Array<{ draft: AlarmDraft; id: string; group: Keyed[] }>, current: Map<string, CurrentAlarm>,
+  written: Array<{ draft: AlarmDraft; id: string; group: Keyed[] }>, found: Map<string, CurrentAlarm>,
   requestIds: Map<string, string>, codes: CodeInfo,
 ) {
-  const byId = new Map([...current.values()].map((c) => [c.id, c]));
   const existing: Array<ReturnType<typeof toColumns> & { id: string; requestId: string | null }> = [];
   const updated = new Map<string, AlarmRow>();
   const added: Array<typeof alarms.$inferInsert> = [];
   const decided = new Map<string, DecidedAlarm>();
   const now = new Date();
   for (const w of written) {
-    const had = w.draft.id ? byId.get(w.id)! : null;
+    const had = w.draft.id ? found.get(w.id)! : null;
     const ev = w.group[0]!.item.ev;
     const requestId = had?.requestId ?? requestIds.get(w.id) ?? null;
     if (had) {
@@ -372,10 +372,9 @@ async function noteOnTimelines(
  * still open, and the batch need not ask again (the update checks once more).
  */
 async function reopenRequests(
-  tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, current: Map<string, CurrentAlarm>, fx: Effects,
+  tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, found: Map<string, CurrentAlarm>, fx: Effects,
 ) {
-  const resolved = new Set([...current.values()].flatMap((c) => (c.isRequestResolved ? [c.id] : [])));
-  const ids = written.filter((w) => resolved.has(w.id) && w.draft.transitions.includes('reopened')).flatMap((w) => rows.get(w.id)?.requestId ?? []);
+  const ids = written.filter((w) => found.get(w.id)?.isRequestResolved && w.draft.transitions.includes('reopened')).flatMap((w) => rows.get(w.id)?.requestId ?? []);
   if (!ids.length) return;
   const reopened = await tx.update(serviceRequests)
     .set({ status: 'in_progress', resolvedAt: null, version: sql`${serviceRequests.version} + 1`, updatedAt: new Date() })
@@ -386,13 +385,12 @@ async function reopenRequests(
 
 /** Condition-based orders: exactly one per alarm, when a rule first matches its count, severity and window. */
 async function openOrders(
-  tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, current: Map<string, CurrentAlarm>,
+  tx: Tx, written: Array<{ draft: AlarmDraft; id: string }>, rows: Map<string, AlarmRow>, found: Map<string, CurrentAlarm>,
   codes: CodeInfo, rules: OrderRuleRow[], fx: Effects,
 ) {
   if (!rules.length) return;
   // Most alarms of a storm have their order already: the batch read that with the alarm.
-  const ordered = new Set([...current.values()].flatMap((c) => (c.hasOrder ? [c.id] : [])));
-  const candidates = written.filter((w) => !ordered.has(w.id) && (w.draft.raises > 0 || w.draft.isMoreSevere)
+  const candidates = written.filter((w) => !found.get(w.id)?.hasOrder && (w.draft.raises > 0 || w.draft.isMoreSevere)
     && rows.get(w.id)?.state !== 'cleared' && rows.get(w.id)?.requestId).map((w) => rows.get(w.id)!);
   if (!candidates.length) return;
   // the occurrence history counts only for a rule with a window
